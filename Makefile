@@ -1,0 +1,141 @@
+# redox-net: one build for the programs, their tests, benchmarks and install.
+#
+#   make                 build everything into $(BUILD)/ (binaries in $(BUILD)/bin/)
+#   make check           every test suite; the last line is "N passed, N failed"
+#   make check-sanitize  the same suite against an ASan+UBSan build in build-asan/
+#   make bench           benchmarks against the tools people use today
+#   make demo            the whole up / traffic / down flow in throwaway namespaces
+#   make fuzz            long fuzz campaigns (FUZZ_SECONDS per target)
+#   make install         PREFIX=/usr/local DESTDIR=
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+SBINDIR     ?= $(PREFIX)/sbin
+LIBEXECDIR  ?= $(PREFIX)/libexec/redox-net
+MANDIR      ?= $(PREFIX)/share/man
+SYSCONFDIR  ?= /etc
+DESTDIR     ?=
+# The helper's policy path is compiled in and never read from the environment.
+POLICY_FILE ?= $(SYSCONFDIR)/redox-net/policy
+VERSION     := 0.1.0
+
+BUILD    ?= build
+SANITIZE ?=
+CC       ?= cc
+FUZZ_CC  ?= clang
+FUZZ_SECONDS ?= 600
+
+PKGS      := libnl-3.0 libnl-route-3.0 libmnl libnftnl libcap-ng
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+
+WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
+            -Wstrict-prototypes -Wmissing-prototypes -Wnull-dereference \
+            -Wvla -Wimplicit-fallthrough
+HARDENING := -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
+             -fstack-clash-protection -fcf-protection -fPIE
+LD_HARDENING := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
+
+ifeq ($(SANITIZE),1)
+# FORTIFY and ASan each intercept the same calls; ASan's checks are stricter.
+HARDENING := -fstack-protector-strong -fPIE
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+endif
+
+CPPFLAGS += -I. -D_GNU_SOURCE -DREDOX_NET_VERSION='"$(VERSION)"' \
+            -DREDOX_NET_POLICY_FILE='"$(POLICY_FILE)"'
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=gnu11 $(WARNINGS) $(HARDENING) $(SAN_FLAGS) $(PKG_CFLAGS)
+LDFLAGS  += $(LD_HARDENING) $(SAN_FLAGS)
+
+# Every .c file that is not a program's main goes into one archive; each program and
+# test links only the objects it uses from it.
+MAINS     := netsetup/main.c $(wildcard helper/*_main.c)
+LIB_SRCS  := $(filter-out $(MAINS), $(wildcard lib/*.c netsetup/*.c netsetup/*/*.c \
+                                          teardown/*.c helper/*.c policy/*.c))
+LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+ARCHIVE   := $(BUILD)/libredoxnet.a
+
+PROGRAMS  := $(BUILD)/bin/redox-netsetup \
+             $(patsubst helper/%_main.c,$(BUILD)/bin/redox-%,$(wildcard helper/*_main.c))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+
+.PHONY: all check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
+all: $(PROGRAMS) tests
+
+tests: $(UNIT_TESTS) $(TEST_TOOLS) $(BENCH_TOOLS)
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(ARCHIVE): $(LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/redox-%: $(BUILD)/obj/helper/%_main.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/tests/unit/%: tests/unit/%.c $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(PKG_LIBS) $(CMOCKA_LIBS)
+
+$(BUILD)/tests/tools/%: tests/tools/%.c $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(PKG_LIBS)
+
+$(BUILD)/bench/%: bench/%.c $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(PKG_LIBS)
+
+# Fuzz targets: clang + libFuzzer over the same sources, in their own object tree.
+FUZZ_FLAGS := -g -O1 -fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer
+FUZZ_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/fuzz-obj/%.o)
+$(BUILD)/fuzz-obj/%.o: %.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
+$(BUILD)/libredoxnet-fuzz.a: $(FUZZ_OBJS)
+	rm -f $@ && ar rcs $@ $^
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libredoxnet-fuzz.a
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
+		-o $@ $< $(BUILD)/libredoxnet-fuzz.a $(PKG_LIBS)
+fuzz-build: $(FUZZ_TARGETS)
+
+check: all fuzz-build
+	@BUILD=$(abspath $(BUILD)) tests/run-all.sh
+
+check-sanitize:
+	$(MAKE) BUILD=build-asan SANITIZE=1 check
+
+bench: all
+	@BUILD=$(abspath $(BUILD)) bench/run-all.sh
+
+demo: all
+	@BUILD=$(abspath $(BUILD)) tests/e2e/demo.sh
+
+fuzz: fuzz-build
+	@BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh long
+
+install: $(PROGRAMS)
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
+	install -m 0644 docs/man/redox-netsetup.8 $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
+
+clean:
+	rm -rf $(BUILD) build-asan
+
+-include $(LIB_OBJS:.o=.d) $(BUILD)/obj/netsetup/main.d

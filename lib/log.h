@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* log.h - messages on stderr, prefixed with the program name */
+#ifndef REDOX_NET_LOG_H
+#define REDOX_NET_LOG_H
+
+#include <stdbool.h>
+
+void log_init(const char *program);
+void log_set_quiet(bool quiet);
+const char *log_program(void);
+
+__attribute__((format(printf, 1, 2))) void log_err(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void log_hint(const char *fmt, ...);
+
+#endif

@@ -1,0 +1,105 @@
+# lib.sh - TAP helpers and throwaway network namespaces for the shell test suites.
+# Source it; call ok/check/skip for each assertion, and done_testing at the end.
+set -u
+BUILD=${BUILD:?run through make check, or set BUILD to the build directory}
+BIN=$BUILD/bin
+TOOLS=$BUILD/tests/tools
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+_n=0
+_failed=0
+_namespaces=()
+_cleanups=()
+
+# ok COND_STATUS DESCRIPTION: report one result (0 = pass).
+ok() {
+	_n=$((_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_n $2"
+	else
+		echo "not ok $_n $2"
+		_failed=$((_failed + 1))
+	fi
+}
+
+# check DESCRIPTION COMMAND...: run the command and report whether it succeeded.
+check() {
+	local desc=$1; shift
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	ok "$rc" "$desc"
+	[ "$rc" -eq 0 ] || printf '#   command: %s\n#   status %d, output:\n%s\n' "$*" "$rc" "$(sed 's/^/#     /' <<<"$out")"
+	return "$rc"
+}
+
+# check_fails DESCRIPTION EXPECTED_STATUS COMMAND...: the command must exit with that status.
+check_status() {
+	local desc=$1 want=$2; shift 2
+	local out rc
+	out=$("$@" 2>&1); rc=$?
+	if [ "$rc" -eq "$want" ]; then ok 0 "$desc"; else
+		ok 1 "$desc"
+		printf '#   command: %s\n#   wanted status %d, got %d, output:\n%s\n' "$*" "$want" "$rc" "$(sed 's/^/#     /' <<<"$out")"
+	fi
+	LAST_OUTPUT=$out
+}
+
+# check_output DESCRIPTION REGEX: the previous check_status output must match REGEX.
+check_output() {
+	if grep -qE -- "$2" <<<"$LAST_OUTPUT"; then ok 0 "$1"; else
+		ok 1 "$1"
+		printf '#   expected /%s/ in:\n%s\n' "$2" "$(sed 's/^/#     /' <<<"$LAST_OUTPUT")"
+	fi
+}
+
+# skip REASON: a test that cannot run.  Under CI that is a failure, never a silent skip.
+skip() {
+	_n=$((_n + 1))
+	if [ "${CI:-}" = true ]; then
+		echo "not ok $_n cannot run under CI: $1"
+		_failed=$((_failed + 1))
+	else
+		echo "ok $_n # SKIP $1"
+	fi
+}
+
+# require_root_and_tun: everything below needs both; say why not if missing.
+require_root_and_tun() {
+	local why=
+	[ "$(id -u)" -eq 0 ] || why="needs root (run make check as root)"
+	[ -z "$why" ] && [ ! -c /dev/net/tun ] && why="needs /dev/net/tun (modprobe tun)"
+	[ -z "$why" ] && ! command -v ip >/dev/null && why="needs ip from iproute2"
+	if [ -n "$why" ]; then
+		skip "$why"
+		done_testing
+	fi
+}
+
+# netns_new NAME: create a throwaway namespace rxn-NAME-PID with lo up; echo its name.
+netns_new() {
+	local ns=rxn-$1-$$
+	ip netns add "$ns" || return 1
+	_namespaces+=("$ns")
+	ip -n "$ns" link set lo up
+	echo "$ns"
+}
+
+at_exit() { _cleanups+=("$1"); }
+
+_cleanup() {
+	local i
+	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1; done
+	for ns in "${_namespaces[@]}"; do
+		# Kill anything still running inside before the namespace goes.
+		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
+		ip netns del "$ns" 2>/dev/null
+	done
+}
+trap _cleanup EXIT
+
+# in NS CMD...: run a command inside a namespace.
+in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+
+done_testing() {
+	echo "1..$_n"
+	exit $((_failed > 0))
+}

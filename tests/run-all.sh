@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# run-all.sh - run every suite (unit, integration, security, e2e, fuzz smoke) and
+# print one summary line.  Each test program speaks TAP; a program that exits
+# non-zero without reporting a failure, or that reports nothing, counts as failed.
+set -u
+BUILD=${BUILD:?BUILD must name the build directory}
+export BUILD
+top=$(cd "$(dirname "$0")/.." && pwd)
+logdir=$BUILD/test-logs
+rm -rf "$logdir" && mkdir -p "$logdir"
+passed=0 failed=0 skipped=0
+failures=()
+
+run_one() {
+	local name=$1; shift
+	local log=$logdir/${name//\//_}.log rc
+	printf '# %s\n' "$name"
+	CMOCKA_MESSAGE_OUTPUT=TAP timeout 900 "$@" >"$log" 2>&1
+	rc=$?
+	local p f s
+	# cmocka's TAP prints "ok N - name"; ours print "ok N name"; skips end in "# SKIP".
+	s=$(grep -cE '^ok [0-9]+.*# ?SKIP' "$log")
+	p=$(( $(grep -cE '^ok [0-9]+' "$log") - s ))
+	f=$(grep -cE '^not ok [0-9]+' "$log")
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "not ok - $name exited with status $rc without reporting a failure" >>"$log"
+		f=1
+	fi
+	if [ $((p + f + s)) -eq 0 ]; then
+		echo "not ok - $name ran no test" >>"$log"
+		f=1
+	fi
+	passed=$((passed + p)) failed=$((failed + f)) skipped=$((skipped + s))
+	if [ "$f" -gt 0 ] || [ "${VERBOSE:-0}" = 1 ]; then
+		cat "$log"
+	else
+		grep -E '# ?SKIP' "$log" || true
+	fi
+	[ "$f" -gt 0 ] && failures+=("$name")
+	printf '#   %d passed, %d failed%s\n' "$p" "$f" "$([ "$s" -gt 0 ] && echo ", $s skipped")"
+}
+
+only=${TESTS:-}
+for t in "$BUILD"/tests/unit/test_*; do
+	[ -x "$t" ] || continue
+	[ -n "$only" ] && [[ "unit/${t##*/}" != *$only* ]] && continue
+	run_one "unit/${t##*/}" "$t"
+done
+for suite in integration security e2e fuzz; do
+	for t in "$top"/tests/$suite/test_*.sh; do
+		[ -f "$t" ] || continue
+		[ -n "$only" ] && [[ "$suite/${t##*/}" != *$only* ]] && continue
+		run_one "$suite/${t##*/}" bash "$t"
+	done
+done
+
+leftover=$(ip netns list 2>/dev/null | grep -c '^rxn-' || true)
+if [ "$leftover" -gt 0 ]; then
+	echo "not ok - $leftover rxn-* network namespaces were left behind"
+	failed=$((failed + 1))
+fi
+[ ${#failures[@]} -gt 0 ] && printf 'failed: %s\n' "${failures[*]}"
+echo "logs: $logdir"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ]
