@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: MIT
+/* cmd_up.c - `redox-netsetup up`: forwarding, TAP or macvtap, address, NAT; all or nothing */
+#include <errno.h>
+#include <netinet/in.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "lib/exitcodes.h"
+#include "lib/log.h"
+#include "lib/netlink.h"
+#include "netsetup/commands.h"
+#include "netsetup/config.h"
+#include "netsetup/fault.h"
+#include "netsetup/firewall_audit.h"
+#include "netsetup/macvtap.h"
+#include "netsetup/nft_ruleset.h"
+#include "netsetup/nft_sock.h"
+#include "netsetup/sysctl.h"
+#include "netsetup/tap.h"
+#include "teardown/journal.h"
+#include "teardown/replay.h"
+
+/**
+ * struct up_ctx - state shared by the steps of one `up`
+ * @cfg:	settings
+ * @sk:		route socket
+ * @j:		journal, locked
+ * @changed:	some step changed the system
+ */
+struct up_ctx {
+	const struct netsetup_config *cfg;
+	struct nl_sock *sk;
+	struct journal *j;
+	bool changed;
+};
+
+/**
+ * struct up_step - one step of `up`; undo is not here but in the journal record it writes
+ * @name:	name for messages, --list-steps and REDOX_NET_TEST_FAIL_AT
+ * @run:	do the step if it is not done yet; returns an RN_EXIT_* code
+ * @modes:	MODE_* in which the step runs
+ */
+struct up_step {
+	const char *name;
+	int (*run)(struct up_ctx *ctx);
+	unsigned int modes;
+};
+
+enum { MODE_TAP = 1, MODE_MACVTAP = 2 };
+
+static int record(struct up_ctx *ctx, enum journal_kind kind, const char *object, const char *value)
+{
+	struct journal_record r = { .kind = kind };
+	int err;
+
+	snprintf(r.object, sizeof(r.object), "%s", object);
+	snprintf(r.value, sizeof(r.value), "%s", value);
+	err = journal_put(ctx->j, &r);
+	if (err)
+		log_err("cannot write the journal in %s: %s", ctx->j->dir, strerror(-err));
+	return err;
+}
+
+/* A step's action, bracketed by the two fault-injection points the tests use. */
+#define ACT(ctx, step, call)						\
+	({								\
+		int _err = fault_injected(step, "before");		\
+		if (!_err)						\
+			_err = (call);					\
+		if (!_err) {						\
+			(ctx)->changed = true;				\
+			_err = fault_injected(step, "after");		\
+		}							\
+		_err;							\
+	})
+
+static int conflict(const char *what, const char *hint)
+{
+	log_err("%s", what);
+	log_hint("%s", hint);
+	return RN_EXIT_CONFLICT;
+}
+
+static int check_tap_is_ours(const struct netsetup_config *cfg, const struct link_state *l)
+{
+	char msg[160], hint[160];
+
+	if (l->group != RN_IFGROUP || !link_is_tap(l)) {
+		snprintf(msg, sizeof(msg), "%s exists and was not created by redox-netsetup", l->name);
+		snprintf(hint, sizeof(hint),
+			 "delete it with 'ip link delete %s', or choose another name with --tap", l->name);
+		return conflict(msg, hint);
+	}
+	if (!l->tun.vnet_hdr || l->tun.multi_queue != (cfg->queues > 1) ||
+	    l->tun.has_group != cfg->owner.is_group ||
+	    (cfg->owner.is_group ? l->tun.group : l->tun.owner) != cfg->owner.id) {
+		snprintf(msg, sizeof(msg), "%s exists with other settings (%s, %s %u)", l->name,
+			 l->tun.multi_queue ? "multi-queue" : "single-queue",
+			 l->tun.has_group ? "group" : "owner",
+			 l->tun.has_group ? l->tun.group : l->tun.owner);
+		return conflict(msg, "run 'redox-netsetup down' first, then 'up' with the new settings");
+	}
+	return 0;
+}
+
+static int step_preflight(struct up_ctx *ctx)
+{
+	const struct netsetup_config *cfg = ctx->cfg;
+	const char *dev = cfg->macvtap[0] ? cfg->macvtap : cfg->tap;
+	struct route_conflict rc;
+	struct link_state l;
+	int err, own = 0;
+
+	if (!cfg->macvtap[0] && access("/dev/net/tun", F_OK) < 0) {
+		log_err("/dev/net/tun does not exist, so no TAP can be created");
+		log_hint("load the tun module with 'modprobe tun' (CONFIG_TUN)");
+		return RN_EXIT_FAILURE;
+	}
+	err = fault_injected("nf_tables", "probe") ? -EPROTONOSUPPORT : nft_probe();
+	if (err) {
+		log_err("nf_tables is not available: %s", strerror(-err));
+		log_hint(err == -EPROTONOSUPPORT ?
+			 "load it with 'modprobe nf_tables' (kernel option CONFIG_NF_TABLES)" :
+			 "run redox-netsetup as root");
+		return RN_EXIT_FAILURE;
+	}
+	err = link_query(ctx->sk, dev, &l);
+	if (!err && !cfg->macvtap[0]) {
+		int rc2 = check_tap_is_ours(cfg, &l);
+
+		if (rc2)
+			return rc2;
+		own = l.ifindex;
+	} else if (!err && (l.group != RN_IFGROUP || strcmp(l.kind, "macvtap"))) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s exists and was not created by redox-netsetup", dev);
+		return conflict(msg, "delete it, or choose another name with --macvtap");
+	}
+	if (cfg->macvtap[0])
+		return 0;	/* the host has no address on a macvtap network */
+	err = route_find_conflict(ctx->sk, &cfg->address, own, &rc);
+	if (err == 1) {
+		char msg[160], net[RN_PREFIX_STRLEN], ifname[IF_NAMESIZE] = "?";
+
+		if_indextoname((unsigned int)rc.ifindex, ifname);
+		prefix_format(&rc.dst, true, net);
+		snprintf(msg, sizeof(msg), "%s is already routed through %s", net, ifname);
+		return conflict(msg, "choose another subnet with --address, or remove that route or address");
+	}
+	if (cfg->uplink[0] && link_query(ctx->sk, cfg->uplink, &l))
+		log_warn("uplink %s does not exist now; NAT will apply once it does", cfg->uplink);
+	return 0;
+}
+
+static int step_forwarding(struct up_ctx *ctx)
+{
+	char cur[16];
+	int err = sysctl_read(SYSCTL_IP_FORWARD, cur, sizeof(cur));
+
+	if (err) {
+		log_err("cannot read /proc/sys/%s: %s", SYSCTL_IP_FORWARD, strerror(-err));
+		return RN_EXIT_FAILURE;
+	}
+	/* Keep the value from before the first `up`: that is what `down` restores. */
+	if (!journal_find(ctx->j, JREC_SYSCTL, SYSCTL_IP_FORWARD) &&
+	    record(ctx, JREC_SYSCTL, SYSCTL_IP_FORWARD, cur))
+		return RN_EXIT_FAILURE;
+	if (!strcmp(cur, "1"))
+		return fault_injected("forwarding", "after") ? RN_EXIT_FAILURE : 0;
+	err = ACT(ctx, "forwarding", sysctl_write(SYSCTL_IP_FORWARD, "1"));
+	if (err && err != FAULT_ERR)
+		log_err("cannot turn on /proc/sys/%s: %s", SYSCTL_IP_FORWARD, strerror(-err));
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static int step_tap(struct up_ctx *ctx)
+{
+	const struct netsetup_config *cfg = ctx->cfg;
+	struct link_state l;
+	int err;
+
+	if (link_query(ctx->sk, cfg->tap, &l) == 0) {
+		err = check_tap_is_ours(cfg, &l);
+		if (err)
+			return err;
+		return record(ctx, JREC_DEVICE, cfg->tap, "tap") ? RN_EXIT_FAILURE : 0;
+	}
+	if (record(ctx, JREC_DEVICE, cfg->tap, "tap"))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "tap", tap_create_persistent(ctx->sk, cfg->tap, cfg->queues, &cfg->owner));
+	if (err == -EBUSY || err == -EEXIST) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s was created by someone else while we ran", cfg->tap);
+		return conflict(msg, "choose another name with --tap");
+	}
+	if (err && err != FAULT_ERR) {
+		log_err("cannot create TAP %s: %s", cfg->tap, strerror(-err));
+		log_hint("%s", tap_open_hint(err));
+	}
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static int step_macvtap(struct up_ctx *ctx)
+{
+	const struct netsetup_config *cfg = ctx->cfg;
+	struct link_state lower, l;
+	int err;
+
+	if (link_query(ctx->sk, cfg->macvtap, &l) == 0)
+		return record(ctx, JREC_DEVICE, cfg->macvtap, "macvtap") ? RN_EXIT_FAILURE : 0;
+	if (link_query(ctx->sk, cfg->link, &lower)) {
+		log_err("--link %s: no such interface", cfg->link);
+		log_hint("name the host interface the macvtap should sit on ('ip link' lists them)");
+		return RN_EXIT_FAILURE;
+	}
+	if (record(ctx, JREC_DEVICE, cfg->macvtap, "macvtap"))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "macvtap", macvtap_create(ctx->sk, cfg->macvtap, lower.ifindex, cfg->mac,
+						 cfg->mode));
+	if (err && err != FAULT_ERR)
+		log_err("cannot create macvtap %s on %s: %s", cfg->macvtap, cfg->link, strerror(-err));
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static int step_address(struct up_ctx *ctx)
+{
+	const struct netsetup_config *cfg = ctx->cfg;
+	char text[RN_PREFIX_STRLEN];
+	struct link_state l;
+	int err;
+
+	prefix_format(&cfg->address, false, text);
+	err = link_query(ctx->sk, cfg->tap, &l);
+	if (err) {
+		log_err("cannot find %s: %s", cfg->tap, nl_strerror(err));
+		return RN_EXIT_FAILURE;
+	}
+	if (addr_present(ctx->sk, l.ifindex, &cfg->address) == 1)
+		return record(ctx, JREC_ADDRESS, cfg->tap, text) ? RN_EXIT_FAILURE : 0;
+	if (record(ctx, JREC_ADDRESS, cfg->tap, text))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "address", addr_add(ctx->sk, l.ifindex, &cfg->address));
+	if (err && err != FAULT_ERR)
+		log_err("cannot add %s to %s: %s", text, cfg->tap, nl_strerror(err));
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static int step_link_up(struct up_ctx *ctx)
+{
+	struct link_state l;
+	int err = link_query(ctx->sk, ctx->cfg->tap, &l);
+
+	if (!err && (l.flags & IFF_UP))
+		return fault_injected("link-up", "after") ? RN_EXIT_FAILURE : 0;
+	/* Cloud Hypervisor up to v53 stops the VM on EIO when it first transmits
+	 * to a TAP that is down, so the TAP is up before any VM starts. */
+	if (!err)
+		err = ACT(ctx, "link-up", link_set_group_up(ctx->sk, l.ifindex, RN_IFGROUP, true));
+	if (err && err != FAULT_ERR)
+		log_err("cannot bring %s up: %s", ctx->cfg->tap, nl_strerror(err));
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static int step_nft(struct up_ctx *ctx)
+{
+	struct nft_ruleset rs = { .subnet = ctx->cfg->address };
+	const struct journal_record *r;
+	char digest[RN_NFT_DIGEST_LEN];
+	unsigned int rules;
+	int err;
+
+	strcpy(rs.ifname, ctx->cfg->tap);
+	strcpy(rs.uplink, ctx->cfg->uplink);
+	nft_ruleset_digest(&rs, digest);
+	r = journal_find(ctx->j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT);
+	if (r && !strcmp(r->value, digest) && nft_table_rule_count(&rules) == 0 && rules == 3)
+		return fault_injected("nft", "after") ? RN_EXIT_FAILURE : 0;
+	if (record(ctx, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT, digest))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "nft", nft_ruleset_apply(&rs));
+	if (err && err != FAULT_ERR) {
+		log_err("cannot install nftables table %s: %s", RN_NFT_JOURNAL_OBJECT, strerror(-err));
+		log_hint("the kernel needs nf_tables with NAT and masquerade (nft_nat, nft_masq, nft_ct)");
+	}
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
+static const struct up_step steps[] = {
+	{ "preflight", step_preflight, MODE_TAP | MODE_MACVTAP },
+	{ "forwarding", step_forwarding, MODE_TAP },
+	{ "tap", step_tap, MODE_TAP },
+	{ "macvtap", step_macvtap, MODE_MACVTAP },
+	{ "address", step_address, MODE_TAP },
+	{ "link-up", step_link_up, MODE_TAP },
+	{ "nft", step_nft, MODE_TAP },
+};
+
+/* Settle who may open the TAP: exactly one of --owner/--group, else $SUDO_USER. */
+static int resolve_owner(struct netsetup_config *cfg)
+{
+	const char *sudo_user = getenv("SUDO_USER");
+
+	if (cfg->owner_conflict) {
+		log_err("--owner and --group both given: set exactly one of them");
+		return RN_EXIT_USAGE;
+	}
+	if (cfg->macvtap[0] && !cfg->link[0]) {
+		log_err("--macvtap %s needs --link IFACE, the host interface it sits on", cfg->macvtap);
+		return RN_EXIT_USAGE;
+	}
+	if (cfg->macvtap[0] || cfg->owner_set)
+		return 0;
+	if (sudo_user && *sudo_user) {
+		const char *why = config_set(cfg, "owner", sudo_user);
+
+		if (!why)
+			return 0;
+		log_err("$SUDO_USER: %s", why);
+	}
+	log_err("%s needs an owner: the user or group allowed to open it", cfg->tap);
+	log_hint("pass --owner USER or --group GROUP (under sudo, $SUDO_USER is used)");
+	return RN_EXIT_USAGE;
+}
+
+/**
+ * up_main() - `redox-netsetup up`
+ * @argc:	argument count, argv[0] = "up"
+ * @argv:	arguments
+ *
+ * Runs the steps in order.  Each one checks the system first and does nothing
+ * if it is already as wanted, so `up` twice is the same as `up` once.  Before
+ * a step changes anything it writes its journal record, so if a later step
+ * fails, replaying the records this run added undoes exactly what it did.
+ *
+ * Return: RN_EXIT_* code.
+ */
+int up_main(int argc, char *argv[])
+{
+	struct netsetup_config cfg;
+	struct journal j;
+	struct up_ctx ctx = { .cfg = &cfg, .j = &j };
+	unsigned int mode;
+	size_t start;
+	int rc, err;
+
+	rc = config_parse(&cfg, argc, argv, FOR_UP, "Usage: redox-netsetup up [OPTION]...");
+	if (rc >= 0)
+		return rc;
+	mode = cfg.macvtap[0] ? MODE_MACVTAP : MODE_TAP;
+	if (cfg.list_steps) {
+		for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+			if (steps[i].modes & mode)
+				printf("%s\n", steps[i].name);
+		return RN_EXIT_OK;
+	}
+	rc = resolve_owner(&cfg);
+	if (rc)
+		return rc;
+	err = journal_open(&j, cfg.run_dir, true);
+	if (err) {
+		log_err("cannot open the journal in %s: %s", cfg.run_dir, strerror(-err));
+		return RN_EXIT_FAILURE;
+	}
+	ctx.sk = nl_route_open();
+	if (!ctx.sk) {
+		log_err("cannot open a netlink socket: %s", strerror(errno));
+		journal_close(&j);
+		return RN_EXIT_FAILURE;
+	}
+	if (j.bad_lines)
+		log_warn("the journal in %s has %u damaged lines; they are ignored", cfg.run_dir,
+			 j.bad_lines);
+	start = j.count;
+	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps) && !rc; i++)
+		if (steps[i].modes & mode)
+			rc = steps[i].run(&ctx);
+	if (rc) {
+		struct teardown_opts undo = { .keep_forwarding = false };
+
+		if (j.count > start)
+			log_info("undoing what this run did");
+		if (teardown_replay(ctx.sk, &j, start, &undo))
+			log_hint("some changes could not be undone: run 'redox-netsetup down --all'");
+	} else if (mode == MODE_MACVTAP) {
+		log_info("%s is up on %s (no host address or NAT: the host cannot reach a macvtap guest)",
+			 cfg.macvtap, cfg.link);
+	} else {
+		char addr[RN_PREFIX_STRLEN];
+
+		prefix_format(&cfg.address, false, addr);
+		log_info(ctx.changed ? "%s is up with %s, forwarding on, NAT in table ip %s" :
+			 "%s is already up with %s, forwarding on, NAT in table ip %s; nothing changed",
+			 cfg.tap, addr, RN_NFT_TABLE);
+		firewall_warn(cfg.tap, false);
+	}
+	nl_route_close(ctx.sk);
+	journal_close(&j);
+	return rc;
+}

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+/* nft_sock.c - nf_tables netlink plumbing: atomic batches and dumps through libmnl/libnftnl */
+#include <errno.h>
+#include <libnftnl/chain.h>
+#include <libnftnl/common.h>
+#include <libnftnl/rule.h>
+#include <libnftnl/table.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter/nf_tables.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "netsetup/nft_sock.h"
+
+/* Large enough for any dump message the kernel sends (MNL_SOCKET_DUMP_SIZE). */
+#define NFT_RECV_BUFSZ 32768
+
+/**
+ * nft_batch_begin() - start an empty transaction
+ * @b:		batch
+ */
+void nft_batch_begin(struct nft_batch *b)
+{
+	b->seq = (uint32_t)time(NULL);
+	b->full = 0;
+	b->mnl = mnl_nlmsg_batch_start(b->buf, sizeof(b->buf));
+	nftnl_batch_begin(mnl_nlmsg_batch_current(b->mnl), b->seq++);
+	mnl_nlmsg_batch_next(b->mnl);
+}
+
+static struct nlmsghdr *batch_hdr(struct nft_batch *b, uint16_t type, uint16_t family,
+				  uint16_t flags)
+{
+	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->mnl), type, family,
+				     flags | NLM_F_ACK, b->seq++);
+}
+
+static void batch_next(struct nft_batch *b)
+{
+	if (!mnl_nlmsg_batch_next(b->mnl))
+		b->full = 1;
+}
+
+/**
+ * nft_batch_table() - queue a table message (NEWTABLE, DELTABLE)
+ * @b:		batch
+ * @type:	NFT_MSG_*
+ * @flags:	NLM_F_CREATE etc.
+ * @t:		table, with family and name set
+ */
+void nft_batch_table(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_table *t)
+{
+	uint16_t family = (uint16_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
+
+	nftnl_table_nlmsg_build_payload(batch_hdr(b, type, family, flags), t);
+	batch_next(b);
+}
+
+/**
+ * nft_batch_chain() - queue a chain message
+ * @b:		batch
+ * @type:	NFT_MSG_*
+ * @flags:	NLM_F_CREATE etc.
+ * @c:		chain, with family, table and name set
+ */
+void nft_batch_chain(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_chain *c)
+{
+	uint16_t family = (uint16_t)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
+
+	nftnl_chain_nlmsg_build_payload(batch_hdr(b, type, family, flags), c);
+	batch_next(b);
+}
+
+/**
+ * nft_batch_rule() - queue a rule message
+ * @b:		batch
+ * @type:	NFT_MSG_*
+ * @flags:	NLM_F_CREATE|NLM_F_APPEND etc.
+ * @r:		rule, with family, table and chain set
+ */
+void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_rule *r)
+{
+	uint16_t family = (uint16_t)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
+
+	nftnl_rule_nlmsg_build_payload(batch_hdr(b, type, family, flags), r);
+	batch_next(b);
+}
+
+static struct mnl_socket *nft_socket_open(void)
+{
+	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+
+	if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int err = errno;
+
+		mnl_socket_close(nl);
+		errno = err;
+		return NULL;
+	}
+	return nl;
+}
+
+/**
+ * nft_batch_commit() - send the transaction and collect the kernel's answers
+ * @b:		batch
+ *
+ * The kernel applies the whole batch inside sendmsg() and queues one ACK or
+ * error per message before it returns, so reading until the socket is empty
+ * collects every answer.  If any message fails, nothing of the batch is applied.
+ *
+ * Return: 0, or the negative errno of the first message that failed.
+ */
+int nft_batch_commit(struct nft_batch *b)
+{
+	char rbuf[NFT_RECV_BUFSZ];
+	struct mnl_socket *nl;
+	int err = 0;
+	ssize_t n;
+
+	nftnl_batch_end(mnl_nlmsg_batch_current(b->mnl), b->seq++);
+	batch_next(b);
+	if (b->full)
+		return -E2BIG;
+	nl = nft_socket_open();
+	if (!nl)
+		return -errno;
+	if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b->mnl), mnl_nlmsg_batch_size(b->mnl)) < 0) {
+		err = -errno;
+		goto out;
+	}
+	for (;;) {
+		struct pollfd pfd = { .fd = mnl_socket_get_fd(nl), .events = POLLIN };
+
+		if (poll(&pfd, 1, 0) <= 0)
+			break;
+		n = mnl_socket_recvfrom(nl, rbuf, sizeof(rbuf));
+		if (n < 0) {
+			err = err ? err : -errno;
+			break;
+		}
+		if (mnl_cb_run(rbuf, (size_t)n, 0, mnl_socket_get_portid(nl), NULL, NULL) < 0 && !err)
+			err = -errno;
+	}
+out:
+	mnl_nlmsg_batch_stop(b->mnl);
+	mnl_socket_close(nl);
+	return err;
+}
+
+/**
+ * nft_dump() - run a GET request and hand every answer to a callback
+ * @type:	NFT_MSG_GETTABLE, NFT_MSG_GETCHAIN, NFT_MSG_GETRULE...
+ * @family:	NFPROTO_* (NFPROTO_UNSPEC for all)
+ * @filter:	for a single table or its rules: the table (family and name);
+ *		NULL for a full dump
+ * @cb:		called for each message
+ * @data:	passed to @cb
+ *
+ * Return: 0, or a negative errno (-ENOENT when the filtered table is missing).
+ */
+int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,
+	     mnl_cb_t cb, void *data)
+{
+	char buf[NFT_RECV_BUFSZ];
+	uint32_t seq = (uint32_t)time(NULL), portid;
+	struct mnl_socket *nl = nft_socket_open();
+	struct nlmsghdr *nlh;
+	int ret;
+
+	if (!nl)
+		return -errno;
+	/* A named table is fetched with a plain GET; rules of a table need a dump. */
+	nlh = nftnl_nlmsg_build_hdr(buf, type, family,
+				    filter && type == NFT_MSG_GETTABLE ? NLM_F_ACK : NLM_F_DUMP,
+				    seq);
+	if (filter && type == NFT_MSG_GETTABLE) {
+		nftnl_table_nlmsg_build_payload(nlh, (struct nftnl_table *)filter);
+	} else if (filter) {
+		mnl_attr_put_strz(nlh, NFTA_RULE_TABLE,
+				  nftnl_table_get_str(filter, NFTNL_TABLE_NAME));
+	}
+	portid = mnl_socket_get_portid(nl);
+	ret = (int)mnl_socket_sendto(nl, nlh, nlh->nlmsg_len);
+	while (ret >= 0) {
+		ret = (int)mnl_socket_recvfrom(nl, buf, sizeof(buf));
+		if (ret <= 0)
+			break;
+		ret = mnl_cb_run(buf, (size_t)ret, seq, portid, cb, data);
+		if (ret <= MNL_CB_STOP)
+			break;
+	}
+	ret = ret < 0 ? -errno : 0;
+	mnl_socket_close(nl);
+	return ret;
+}
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(unsigned int *)data)++;
+	return MNL_CB_OK;
+}
+
+/**
+ * nft_probe() - check that the kernel speaks nf_tables at all
+ *
+ * Return: 0, or a negative errno: -EPROTONOSUPPORT when the kernel lacks
+ * nf_tables, -EPERM without CAP_NET_ADMIN.
+ */
+int nft_probe(void)
+{
+	unsigned int n = 0;
+	int err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_UNSPEC, NULL, count_cb, &n);
+
+	/* Without nfnetlink the socket cannot be opened; without nf_tables the
+	 * subsystem is unknown and the request fails with EINVAL or ENOENT. */
+	if (err == -EINVAL || err == -ENOENT)
+		err = -EPROTONOSUPPORT;
+	return err;
+}

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: MIT */
+/* nft_sock.h - nf_tables netlink plumbing: atomic batches and dumps through libmnl/libnftnl */
+#ifndef REDOX_NET_NFT_SOCK_H
+#define REDOX_NET_NFT_SOCK_H
+
+#include <libmnl/libmnl.h>
+#include <stdint.h>
+
+struct nftnl_table;
+struct nftnl_chain;
+struct nftnl_rule;
+
+/**
+ * struct nft_batch - one nf_tables transaction: all of it is applied, or none
+ * @mnl:	libmnl batch over @buf
+ * @buf:	message buffer
+ * @seq:	next sequence number
+ * @full:	a message did not fit; commit will fail
+ */
+struct nft_batch {
+	struct mnl_nlmsg_batch *mnl;
+	char buf[65536];
+	uint32_t seq;
+	int full;
+};
+
+void nft_batch_begin(struct nft_batch *b);
+void nft_batch_table(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_table *t);
+void nft_batch_chain(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_chain *c);
+void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_rule *r);
+int nft_batch_commit(struct nft_batch *b);
+
+int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,
+	     mnl_cb_t cb, void *data);
+int nft_probe(void);
+
+#endif

@@ -1,0 +1,360 @@
+// SPDX-License-Identifier: MIT
+/* journal.c - the state journal: one record per object `up` created or changed */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "lib/ifname.h"
+#include "lib/inet.h"
+#include "teardown/journal.h"
+
+#define JOURNAL_MAGIC "redox-net-journal 1"
+#define JOURNAL_MAX_RECORDS 4096
+
+static const char *const kind_names[] = {
+	[JREC_SYSCTL] = "sysctl",
+	[JREC_DEVICE] = "device",
+	[JREC_ADDRESS] = "address",
+	[JREC_NFT_TABLE] = "nft",
+};
+
+/* The only sysctls `up` changes.  Replay writes to /proc/sys/<key>, so a
+ * journal must never be able to name any other file. */
+static const char *const allowed_sysctls[] = { "net/ipv4/ip_forward" };
+
+/**
+ * journal_kind_name() - Return: the record keyword for @kind
+ * @kind:	record kind
+ */
+const char *journal_kind_name(enum journal_kind kind)
+{
+	return kind_names[kind];
+}
+
+static bool token_ok(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.:/-", *s))
+			return false;
+	return true;
+}
+
+static const char *validate(const struct journal_record *r)
+{
+	struct rn_prefix p;
+
+	switch (r->kind) {
+	case JREC_SYSCTL:
+		for (size_t i = 0; i < sizeof(allowed_sysctls) / sizeof(*allowed_sysctls); i++)
+			if (!strcmp(r->object, allowed_sysctls[i]))
+				return strspn(r->value, "0123456789") == strlen(r->value) ?
+				       NULL : "the old sysctl value is not a number";
+		return "that sysctl is not one redox-net changes";
+	case JREC_DEVICE:
+		if (!ifname_is_valid(r->object))
+			return "invalid device name";
+		if (strcmp(r->value, "tap") && strcmp(r->value, "macvtap") && strcmp(r->value, "bridge"))
+			return "unknown device kind";
+		return NULL;
+	case JREC_ADDRESS:
+		if (!ifname_is_valid(r->object))
+			return "invalid device name";
+		return prefix_parse(r->value, &p) ? "invalid address" : NULL;
+	case JREC_NFT_TABLE:
+		return strcmp(r->object, "ip/redox_net") ? "not redox-net's nftables table" : NULL;
+	}
+	return "unknown record";
+}
+
+/**
+ * journal_parse_line() - parse and validate one record line (without newline)
+ * @line:	"KIND OBJECT VALUE"
+ * @out:	parsed record
+ *
+ * Every field is checked for its kind, so a damaged or tampered journal can
+ * never make teardown touch something `up` would not have created.
+ *
+ * Return: NULL on success, otherwise why the line was refused.
+ */
+const char *journal_parse_line(const char *line, struct journal_record *out)
+{
+	char kind[16], extra;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (strlen(line) > 3 * JOURNAL_FIELD_MAX)
+		return "line too long";
+	if (sscanf(line, "%15s %63s %63s %c", kind, out->object, out->value, &extra) != 3)
+		return "expected KIND OBJECT VALUE";
+	if (!token_ok(out->object) || !token_ok(out->value))
+		return "unexpected characters";
+	for (i = 0; i < sizeof(kind_names) / sizeof(*kind_names); i++)
+		if (!strcmp(kind, kind_names[i]))
+			break;
+	if (i == sizeof(kind_names) / sizeof(*kind_names))
+		return "unknown record kind";
+	out->kind = (enum journal_kind)i;
+	return validate(out);
+}
+
+/**
+ * journal_format_record() - print a record as one journal line, with newline
+ * @rec:	record, validated
+ * @buf:	destination
+ * @size:	size of @buf
+ *
+ * Return: length written, or -EINVAL if the record does not validate.
+ */
+int journal_format_record(const struct journal_record *rec, char *buf, size_t size)
+{
+	int n;
+
+	if (validate(rec) || !token_ok(rec->object) || !token_ok(rec->value))
+		return -EINVAL;
+	n = snprintf(buf, size, "%s %s %s\n", kind_names[rec->kind], rec->object, rec->value);
+	return n < 0 || (size_t)n >= size ? -EINVAL : n;
+}
+
+static int push(struct journal *j, const struct journal_record *rec)
+{
+	if (j->count == JOURNAL_MAX_RECORDS)
+		return -E2BIG;
+	if (j->count == j->cap) {
+		size_t cap = j->cap ? j->cap * 2 : 16;
+		struct journal_record *n = reallocarray(j->recs, cap, sizeof(*n));
+
+		if (!n)
+			return -ENOMEM;
+		j->recs = n;
+		j->cap = cap;
+	}
+	j->recs[j->count++] = *rec;
+	return 0;
+}
+
+static int read_records(struct journal *j, int dirfd)
+{
+	struct journal_record rec;
+	char line[512];
+	bool first = true;
+	FILE *f;
+	int fd, err = 0;
+
+	fd = openat(dirfd, "journal", O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0) {
+		j->missing = errno == ENOENT;
+		return errno == ENOENT ? 0 : -errno;
+	}
+	f = fdopen(fd, "r");
+	if (!f) {
+		close(fd);
+		return -errno;
+	}
+	while (!err && fgets(line, sizeof(line), f)) {
+		size_t len = strlen(line);
+
+		if (len && line[len - 1] == '\n')
+			line[--len] = '\0';
+		else if (!feof(f)) {	/* over-long line: skip the rest of it */
+			int c;
+
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+			j->bad_lines++;
+			continue;
+		}
+		if (first) {
+			first = false;
+			if (!strcmp(line, JOURNAL_MAGIC))
+				continue;
+			j->bad_lines++;
+		}
+		if (journal_parse_line(line, &rec))
+			j->bad_lines++;
+		else
+			err = push(j, &rec);
+	}
+	fclose(f);
+	return err;
+}
+
+/**
+ * journal_open() - lock a run directory and read its journal
+ * @j:		journal to fill
+ * @dir:	run directory, e.g. /run/redox-net
+ * @create:	create the directory (mode 0700) when it is missing
+ *
+ * The lock is held until journal_close(), so two `up`/`down` runs never
+ * interleave their steps.
+ *
+ * Return: 0, or a negative errno (-ENOENT when @dir is missing and !@create).
+ */
+int journal_open(struct journal *j, const char *dir, bool create)
+{
+	int dirfd, err;
+
+	memset(j, 0, sizeof(*j));
+	j->lock_fd = -1;
+	if (strlen(dir) >= sizeof(j->dir))
+		return -ENAMETOOLONG;
+	strcpy(j->dir, dir);
+	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
+		return -errno;
+	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	j->lock_fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (j->lock_fd < 0 || flock(j->lock_fd, LOCK_EX) < 0) {
+		err = -errno;
+		close(dirfd);
+		journal_close(j);
+		return err;
+	}
+	err = read_records(j, dirfd);
+	close(dirfd);
+	if (err)
+		journal_close(j);
+	return err;
+}
+
+/**
+ * journal_close() - release the lock and the records
+ * @j:		journal
+ */
+void journal_close(struct journal *j)
+{
+	if (j->lock_fd >= 0)
+		close(j->lock_fd);
+	j->lock_fd = -1;
+	free(j->recs);
+	j->recs = NULL;
+	j->count = j->cap = 0;
+}
+
+/*
+ * The journal is a handful of lines, so every change rewrites it whole:
+ * write a temporary file, fsync it, rename it over the old one and fsync the
+ * directory.  A crash leaves either the old or the new journal, never a torn one.
+ */
+static int save(struct journal *j)
+{
+	char buf[256];
+	int dirfd, fd, err = 0;
+
+	dirfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dirfd < 0)
+		return -errno;
+	if (j->count == 0) {
+		if (unlinkat(dirfd, "journal", 0) < 0 && errno != ENOENT)
+			err = -errno;
+		goto out;
+	}
+	fd = openat(dirfd, "journal.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (dprintf(fd, "%s\n", JOURNAL_MAGIC) < 0)
+		err = -EIO;
+	for (size_t i = 0; !err && i < j->count; i++) {
+		int n = journal_format_record(&j->recs[i], buf, sizeof(buf));
+
+		if (n < 0)
+			err = n;
+		else if (write(fd, buf, (size_t)n) != n)
+			err = errno ? -errno : -EIO;
+	}
+	if (!err && fsync(fd) < 0)
+		err = -errno;
+	close(fd);
+	if (!err && renameat(dirfd, "journal.tmp", dirfd, "journal") < 0)
+		err = -errno;
+	if (err)
+		unlinkat(dirfd, "journal.tmp", 0);
+out:
+	if (!err && fsync(dirfd) < 0)
+		err = -errno;
+	close(dirfd);
+	return err;
+}
+
+/**
+ * journal_find() - Return: the record for (@kind, @object), or NULL
+ * @j:		journal
+ * @kind:	record kind
+ * @object:	object name
+ */
+struct journal_record *journal_find(struct journal *j, enum journal_kind kind, const char *object)
+{
+	for (size_t i = 0; i < j->count; i++)
+		if (j->recs[i].kind == kind && !strcmp(j->recs[i].object, object))
+			return &j->recs[i];
+	return NULL;
+}
+
+/**
+ * journal_put() - add a record, or update the one for the same object, and save
+ * @j:		journal
+ * @rec:	record
+ *
+ * Return: 0 once the record is durable, or a negative errno (nothing changed).
+ */
+int journal_put(struct journal *j, const struct journal_record *rec)
+{
+	struct journal_record *old = journal_find(j, rec->kind, rec->object), saved;
+	int err;
+
+	if (validate(rec))
+		return -EINVAL;
+	if (old) {
+		saved = *old;
+		*old = *rec;
+		err = save(j);
+		if (err)
+			*old = saved;
+		return err;
+	}
+	err = push(j, rec);
+	if (!err && (err = save(j)))
+		j->count--;
+	return err;
+}
+
+/**
+ * journal_truncate() - keep only the first @count records, and save
+ * @j:		journal
+ * @count:	records to keep; 0 removes the journal file
+ *
+ * Return: 0 or a negative errno.
+ */
+int journal_truncate(struct journal *j, size_t count)
+{
+	if (count < j->count)
+		j->count = count;
+	return save(j);
+}
+
+/**
+ * journal_drop() - remove the records marked in @drop (they were undone), and save
+ * @j:		journal
+ * @drop:	one flag per record
+ *
+ * Return: 0 or a negative errno.
+ */
+int journal_drop(struct journal *j, const bool *drop)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < j->count; i++)
+		if (!drop[i])
+			j->recs[kept++] = j->recs[i];
+	j->count = kept;
+	return save(j);
+}
