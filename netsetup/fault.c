@@ -11,11 +11,13 @@
 /**
  * fault_injected() - decide whether the test suite asked this step to fail
  * @step:	step name, as `up --list-steps` prints it
- * @when:	"before" (journal written, nothing done) or "after" (done, not yet reported)
+ * @when:	"before" the step, "journaled" (its record written, its work not
+ *		done) or "after" its work
  *
- * REDOX_NET_TEST_FAIL_AT=STEP fails after the step's work, so rollback must
- * undo it; STEP:before fails between the journal record and the work, so
- * rollback must cope with a record whose object never appeared.  The hook can
+ * REDOX_NET_TEST_FAIL_AT=STEP:after (or just STEP) fails once the step's work
+ * is done, so rollback must undo it; STEP:journaled fails between the journal
+ * record and the work, so rollback must cope with a record whose object
+ * never appeared.  The hook can
  * only make `up` fail and roll back; it cannot make it do anything else, so it
  * is safe to leave in release builds, where tests can exercise it too.
  *

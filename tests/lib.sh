@@ -7,7 +7,6 @@ TOOLS=$BUILD/tests/tools
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 _n=0
 _failed=0
-_namespaces=()
 _cleanups=()
 
 # ok COND_STATUS DESCRIPTION: report one result (0 = pass).
@@ -75,10 +74,10 @@ require_root_and_tun() {
 }
 
 # netns_new NAME: create a throwaway namespace rxn-NAME-PID with lo up; echo its name.
+# (It runs in a $(...) subshell, so cleanup finds namespaces by the -PID suffix.)
 netns_new() {
 	local ns=rxn-$1-$$
 	ip netns add "$ns" || return 1
-	_namespaces+=("$ns")
 	ip -n "$ns" link set lo up
 	echo "$ns"
 }
@@ -88,7 +87,7 @@ at_exit() { _cleanups+=("$1"); }
 _cleanup() {
 	local i
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1; done
-	for ns in "${_namespaces[@]}"; do
+	for ns in $(ip netns list 2>/dev/null | awk -v s="-$$" '$1 ~ "^rxn-.*" s "$" {print $1}'); do
 		# Kill anything still running inside before the namespace goes.
 		ip netns pids "$ns" 2>/dev/null | xargs -r kill -9 2>/dev/null
 		ip netns del "$ns" 2>/dev/null
@@ -96,8 +95,8 @@ _cleanup() {
 }
 trap _cleanup EXIT
 
-# in NS CMD...: run a command inside a namespace.
-in() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
+# nsrun NS CMD...: run a command inside a namespace.
+nsrun() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 
 done_testing() {
 	echo "1..$_n"
