@@ -13,6 +13,11 @@
 
 #include "lib/netlink.h"
 
+/* glibc's <net/if.h> lacks it, and <linux/if.h> cannot be included beside it. */
+#ifndef IFF_LOWER_UP
+#define IFF_LOWER_UP 0x10000
+#endif
+
 /*
  * libnl reports its own NLE_* codes; callers here speak errno, which is what
  * their messages and the kernel documentation use.
@@ -152,6 +157,10 @@ static int parse_link_msg(struct nl_msg *msg, struct link_state *l)
 	}
 	if (tb[IFLA_LINKINFO])
 		parse_linkinfo(tb[IFLA_LINKINFO], l);
+	/* The kernel counts queues only for multi-queue TAPs; a single-queue TAP
+	 * has carrier exactly while a process holds its one queue. */
+	if (l->tun.valid && !l->tun.multi_queue)
+		l->tun.queues = (l->flags & IFF_LOWER_UP) ? 1 : 0;
 	return 0;
 }
 

@@ -5,6 +5,9 @@ BUILD=${BUILD:?run through make check, or set BUILD to the build directory}
 BIN=$BUILD/bin
 TOOLS=$BUILD/tests/tools
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# The namespace the suite started in; test tools that create devices refuse to run in it.
+RXN_ROOT_NETNS_INO=${RXN_ROOT_NETNS_INO:-$(stat -L -c %i /proc/self/ns/net)}
+export RXN_ROOT_NETNS_INO
 _n=0
 _failed=0
 _cleanups=()
