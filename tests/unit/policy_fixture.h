@@ -9,7 +9,8 @@
 #include "policy/policy.h"
 
 /* Users share prefixes on purpose: "ali", "alice" and "alice2" are three people. */
-enum { UID_ALICE = 1000, UID_ALICE2 = 1001, UID_BOB = 1002, UID_ALI = 1003, UID_CAROL = 1004 };
+enum { UID_ALICE = 1000, UID_ALICE2 = 1001, UID_BOB = 1002, UID_ALI = 1003, UID_CAROL = 1004,
+       UID_CI = 1005 };
 enum { GID_KVM = 78, GID_NETDEV = 79, GID_USERS = 100, GID_KVM2 = 80 };
 
 /**
@@ -24,7 +25,7 @@ struct fake_id {
 
 static const struct fake_id fake_users[] = {
 	{ "alice", UID_ALICE }, { "alice2", UID_ALICE2 }, { "bob", UID_BOB },
-	{ "ali", UID_ALI }, { "carol", UID_CAROL }, { NULL, 0 },
+	{ "ali", UID_ALI }, { "carol", UID_CAROL }, { "ci", UID_CI }, { NULL, 0 },
 };
 
 static const struct fake_id fake_groups[] = {

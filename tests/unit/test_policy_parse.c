@@ -332,6 +332,92 @@ static void include_lines(void **state)
 	check_refused("include /etc/x%n\n", 1, "only letters");
 }
 
+/**
+ * accept_include() - include callback that accepts every path without reading it
+ * @ctx:	unused
+ * @path:	included path
+ * @p:		unused
+ * @err:	unused
+ *
+ * Return: 0.
+ */
+static int accept_include(void *ctx, const char *path, struct policy *p,
+			  struct policy_error *err)
+{
+	(void)ctx;
+	(void)path;
+	(void)p;
+	(void)err;
+	return 0;
+}
+
+/**
+ * parse_example() - parse policy/examples/@name, looked up from the source tree
+ * @name:	example file name
+ *
+ * Return: the policy; the test fails when the source tree is not found.
+ */
+static struct policy *parse_example(const char *name)
+{
+	const struct policy_parse_opts opts = {
+		.resolver = &fake_resolver, .include = accept_include,
+	};
+	const char *build = getenv("BUILD");
+	static char text[POLICY_FILE_MAX];
+	char path[4096];
+	struct policy_error err;
+	struct policy *p;
+	size_t len;
+	FILE *f;
+
+	/* run-all.sh runs from the top of the tree; BUILD is normally inside it. */
+	snprintf(path, sizeof(path), "policy/examples/%s", name);
+	f = fopen(path, "r");
+	if (!f && build) {
+		snprintf(path, sizeof(path), "%s/../policy/examples/%s", build, name);
+		f = fopen(path, "r");
+	}
+	if (!f)
+		fail_msg("cannot find policy/examples/%s: run from the top of the tree", name);
+	len = fread(text, 1, sizeof(text), f);
+	fclose(f);
+	p = policy_new();
+	if (policy_parse_buffer(text, len, name, &opts, p, &err))
+		fail_msg("%s:%lu: %s", err.file, err.line, err.message);
+	return p;
+}
+
+static void examples_parse_and_mean_what_they_say(void **state)
+{
+	struct policy *shared = parse_example("shared-host.policy");
+	struct policy *single = parse_example("single-user.policy");
+	struct policy *numeric = parse_example("numeric-ids.policy");
+	const gid_t kvm = GID_KVM;
+	struct policy_decision d;
+
+	(void)state;
+	assert_int_equal(policy_entry_count(single), 2);
+	assert_int_equal(policy_entry_count(numeric), 3);
+	assert_int_equal(policy_check(shared, UID_BOB, &kvm, 1, POLICY_KIND_TAP, "redox-1",
+				      1, &d), POLICY_DENY);
+	assert_int_equal(policy_check(shared, UID_CI, &kvm, 1, POLICY_KIND_TAP, "ci-0",
+				      8, &d), POLICY_ALLOW);
+	assert_int_equal(d.max_devices, 16);
+	assert_int_equal(policy_check(shared, UID_CAROL, &kvm, 1, POLICY_KIND_TAP, "ci-0",
+				      1, &d), POLICY_DENY);
+	assert_int_equal(policy_check(shared, UID_CAROL, &kvm, 1, POLICY_KIND_TAP, "redox-1",
+				      4, &d), POLICY_ALLOW);
+	assert_int_equal(d.max_devices, 4);
+	assert_int_equal(policy_check(shared, UID_CAROL, &kvm, 1, POLICY_KIND_TAP, "redox-1",
+				      5, &d), POLICY_DENY);
+	assert_int_equal(policy_check(single, UID_ALICE, &kvm, 1, POLICY_KIND_TAP, "tap0",
+				      4, &d), POLICY_ALLOW);
+	assert_int_equal(d.max_devices, 2);
+	policy_free(shared);
+	policy_free(single);
+	policy_free(numeric);
+}
+
 static void error_format(void **state)
 {
 	struct policy_error err;
@@ -367,6 +453,7 @@ int main(void)
 		cmocka_unit_test(duplicates_and_conflicts),
 		cmocka_unit_test(too_many_entries),
 		cmocka_unit_test(include_lines),
+		cmocka_unit_test(examples_parse_and_mean_what_they_say),
 		cmocka_unit_test(error_format),
 	};
 
