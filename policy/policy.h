@@ -158,7 +158,7 @@ const char *policy_path_problem(const char *path);
 int policy_load(const char *path, const struct policy_load_opts *opts,
 		struct policy **out, struct policy_error *err);
 
-/* policy_resolve.c */
+/* policy_resolve.c: NSS lookups (getpwnam_r, getgrnam_r), the default for policy_load() */
 extern const struct policy_resolver policy_resolver_system;
 
 /* policy_eval.c */

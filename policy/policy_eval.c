@@ -158,7 +158,7 @@ static bool check_request(const struct policy *p, const struct caller *c,
  * @devname:	device name as the caller gave it; checked with ifname_problem()
  *		first, so an overlong name is refused, never cut to fit a rule
  * @queues:	queues asked for, 1..POLICY_MAX_QUEUES
- * @out:	decision: verdict, deciding file:line, reason and limits
+ * @out:	decision: verdict, deciding file:line, reason and limits (NULL: deny)
  *
  * Default deny.  A matching deny rule wins over every allow rule.  Otherwise
  * the first matching allow rule (in file order) whose queue limit, capped by
@@ -177,6 +177,8 @@ enum policy_verdict policy_check(const struct policy *p, uid_t uid,
 	const struct policy_quota *quota;
 	unsigned int quota_queues;
 
+	if (!out)
+		return POLICY_DENY;
 	memset(out, 0, sizeof(*out));
 	if (!check_request(p, &c, kind, devname, queues, out))
 		return POLICY_DENY;

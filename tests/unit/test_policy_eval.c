@@ -61,6 +61,8 @@ static void default_deny(void **state)
 	assert_non_null(strstr(d.reason, "no rule allows uid 1000 to use tap tap0"));
 	assert_int_equal(ask(NULL, 0, 0, POLICY_KIND_TAP, "tap0", 1, &d), POLICY_DENY);
 	assert_string_equal(d.reason, "no policy is loaded");
+	assert_int_equal(policy_check(p, UID_ALICE, NULL, 0, POLICY_KIND_TAP, "tap0", 1, NULL),
+			 POLICY_DENY);
 	policy_free(p);
 }
 
