@@ -258,32 +258,38 @@ static const char *set_static(struct dhcp_config *cfg, const char *value)
  * @cfg:	configuration
  * @value:	e.g. "9.9.9.9,1.1.1.1"
  *
+ * The first user setting replaces the default server; later ones add to it.
+ * Nothing changes unless the whole list is valid.
+ *
  * Return: NULL on success, otherwise the reason.
  */
 static const char *set_dns(struct dhcp_config *cfg, const char *value)
 {
+	size_t n = cfg->default_dns ? 0 : cfg->n_dns;
+	struct in_addr dns[DHCP_MAX_DNS];
 	char addr[INET_ADDRSTRLEN];
 
-	if (cfg->default_dns)
-		cfg->n_dns = 0;
-	cfg->default_dns = false;
+	memcpy(dns, cfg->dns, sizeof(dns));
 	for (const char *p = value;;) {
 		const char *comma = strchr(p, ',');
-		size_t n = comma ? (size_t)(comma - p) : strlen(p);
+		size_t len = comma ? (size_t)(comma - p) : strlen(p);
 
-		if (n >= sizeof(addr))
+		if (len >= sizeof(addr))
 			return "a DNS server is not an IPv4 address";
-		memcpy(addr, p, n);
-		addr[n] = '\0';
-		if (cfg->n_dns == DHCP_MAX_DNS)
+		memcpy(addr, p, len);
+		addr[len] = '\0';
+		if (n == DHCP_MAX_DNS)
 			return "at most 4 DNS servers";
-		if (!parse_addr(addr, &cfg->dns[cfg->n_dns]))
+		if (!parse_addr(addr, &dns[n++]))
 			return "a DNS server is not an IPv4 address";
-		cfg->n_dns++;
 		if (!comma)
-			return NULL;
+			break;
 		p = comma + 1;
 	}
+	memcpy(cfg->dns, dns, sizeof(dns));
+	cfg->n_dns = n;
+	cfg->default_dns = false;
+	return NULL;
 }
 
 /**
@@ -347,11 +353,11 @@ const char *dhcp_config_set(struct dhcp_config *cfg, const char *key, const char
 	unsigned long n;
 
 	if (!strcmp(key, "interface")) {
+		if (!ifname_is_valid(value))
+			return ifname_problem(value);
 		if (cfg->default_ifaces)
 			cfg->n_ifaces = 0;
 		cfg->default_ifaces = false;
-		if (!ifname_is_valid(value))
-			return ifname_problem(value);
 		if (cfg->n_ifaces == DHCP_MAX_IFACES)
 			return "too many interfaces";
 		strcpy(cfg->ifaces[cfg->n_ifaces++], value);

@@ -233,11 +233,21 @@ static void queue_bind(struct lease_store *s, const struct lease *l)
  * @expires:	end of the hold
  *
  * Offers are not journaled: after a crash the client's REQUEST is checked
- * against the bindings as if the offer had never been made.
+ * against the bindings as if the offer had never been made.  If @mac is
+ * already bound to @ip (even expired), the binding stays and is held until
+ * at least @expires.
  */
 void lease_store_offer(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
 		       int64_t expires)
 {
+	struct lease *l = slot_of(s, ip);
+
+	/* Offering a client the address it is bound to must not weaken the binding. */
+	if (l && l->state == LEASE_BOUND && !memcmp(l->mac, mac, 6)) {
+		if (l->expires < expires)
+			l->expires = expires;
+		return;
+	}
 	assign(s, mac, ip, LEASE_OFFERED, expires);
 }
 
