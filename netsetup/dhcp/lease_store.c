@@ -2,21 +2,13 @@
 /* lease_store.c - DHCP leases in memory, made durable by an append-only journal */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "lib/log.h"
-#include "netsetup/dhcp/lease_record.h"
+#include "netsetup/dhcp/lease_journal.h"
 #include "netsetup/dhcp/lease_store.h"
 
-#define FILE_HEADER	"# redox-net DHCP leases v1\n"
 #define COMPACT_MIN	1024	/* journal records before compaction is worth it */
-#define WARN_MAX	10	/* bad records named one by one; the rest are counted */
 
 /**
  * struct lease_store - every address of the subnet, a MAC index, and the journal
@@ -28,25 +20,14 @@
  *			and the table is rebuilt from @slots when half full.
  * @index_cap:		size of @index, a power of two of at least 4 * @count
  * @index_used:		non-empty entries in @index
- * @dir:		directory path, for messages; NULL for a memory-only store
- * @dirfd:		open directory, for openat/renameat and its fsync
- * @fd:			journal, opened O_APPEND; -1 when memory-only
- * @pending:		records queued since the last commit
- * @pending_len:	bytes in @pending
- * @pending_cap:	size of @pending
- * @pending_records:	records in @pending
- * @journal_records:	records appended since the last compaction
+ * @journal:		the file the changes go to
  */
 struct lease_store {
 	uint32_t base, count;
 	struct lease *slots;
 	uint32_t *index;
 	size_t index_cap, index_used;
-	char *dir;
-	int dirfd, fd;
-	char *pending;
-	size_t pending_len, pending_cap;
-	size_t pending_records, journal_records;
+	struct lease_journal journal;
 };
 
 static uint32_t h(struct in_addr a)
@@ -181,37 +162,6 @@ static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct 
 	return l;
 }
 
-/**
- * queue_record() - add one journal line to the next commit
- * @s:		store
- * @r:		record
- */
-static void queue_record(struct lease_store *s, const struct lease_record *r)
-{
-	char line[LEASE_RECORD_MAX];
-	size_t n;
-
-	if (!s->dir)
-		return;
-	n = lease_record_format(r, line);
-	line[n++] = '\n';
-	if (s->pending_len + n > s->pending_cap) {
-		size_t cap = s->pending_cap ? 2 * s->pending_cap : 4096;
-		char *p;
-
-		while (cap < s->pending_len + n)
-			cap *= 2;
-		p = realloc(s->pending, cap);
-		if (!p)
-			abort();	/* a few KB: nothing sensible is left to do */
-		s->pending = p;
-		s->pending_cap = cap;
-	}
-	memcpy(s->pending + s->pending_len, line, n);
-	s->pending_len += n;
-	s->pending_records++;
-}
-
 /* queue_bind() - queue the "bind" record of lease @l */
 static void queue_bind(struct lease_store *s, const struct lease *l)
 {
@@ -222,7 +172,7 @@ static void queue_bind(struct lease_store *s, const struct lease *l)
 
 	memcpy(r.mac, l->mac, 6);
 	memcpy(r.hostname, l->hostname, l->hostname_len);
-	queue_record(s, &r);
+	lease_journal_queue(&s->journal, &r);
 }
 
 /**
@@ -291,7 +241,7 @@ void lease_store_release(struct lease_store *s, struct in_addr ip)
 		return;
 	l->state = LEASE_FREE;
 	memcpy(r.mac, l->mac, 6);
-	queue_record(s, &r);
+	lease_journal_queue(&s->journal, &r);
 }
 
 /**
@@ -309,7 +259,7 @@ void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until
 		return;
 	l->state = LEASE_DECLINED;
 	l->expires = until;
-	queue_record(s, &r);
+	lease_journal_queue(&s->journal, &r);
 }
 
 /**
@@ -318,72 +268,27 @@ void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until
  */
 size_t lease_store_pending(const struct lease_store *s)
 {
-	return s->pending_len;
+	return s->journal.pending_len;
 }
 
 /**
- * write_all() - write @len bytes or fail
- * @fd:		file
- * @buf:	bytes
- * @len:	count
- *
- * Return: 0, or -1 with errno set.
- */
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/**
- * lease_store_commit() - append every queued record and make them durable with one fdatasync
+ * lease_store_commit() - make every queued change durable with one fdatasync
  * @s:		store
  *
- * This is the group commit: the caller queues the bindings of a whole batch,
- * calls this once, and sends the ACKs only if it returns 0.  On failure the
- * partial tail is cut off again, so later records never glue onto half a line;
- * the bindings stay in memory (the addresses stay taken) but no ACK goes out,
- * so no client holds a lease the file does not have.
+ * The group commit: call once per batch, and send its ACKs only if this
+ * returns 0.  On failure the bindings stay in memory (their addresses stay
+ * taken) but no ACK goes out, so no client holds a lease the file lacks.
  *
  * Return: 0, or -1 with errno set.
  */
 int lease_store_commit(struct lease_store *s)
 {
-	off_t before;
-	int err;
-
-	if (s->fd < 0 || !s->pending_len)
-		return 0;
-	before = lseek(s->fd, 0, SEEK_END);
-	if (before >= 0 && !write_all(s->fd, s->pending, s->pending_len) && !fdatasync(s->fd)) {
-		s->journal_records += s->pending_records;
-		s->pending_len = s->pending_records = 0;
-		return 0;
-	}
-	err = errno;
-	log_err("%s/%s: cannot append lease records: %s", s->dir, LEASE_FILE, strerror(err));
-	if (before >= 0 && ftruncate(s->fd, before))
-		log_err("%s/%s: cannot cut off a partial record: %s", s->dir, LEASE_FILE,
-			strerror(errno));
-	s->pending_len = s->pending_records = 0;
-	errno = err;
-	return -1;
+	return lease_journal_commit(&s->journal);
 }
 
 /**
  * apply_record() - replay one journal record into memory
- * @s:		store
+ * @ctx:	the store
  * @r:		record, already checked by lease_record_parse()
  *
  * Records are applied in file order with the same rules as the live calls,
@@ -391,8 +296,9 @@ int lease_store_commit(struct lease_store *s)
  *
  * Return: NULL on success, otherwise why the record is skipped.
  */
-static const char *apply_record(struct lease_store *s, const struct lease_record *r)
+static const char *apply_record(void *ctx, const struct lease_record *r)
 {
+	struct lease_store *s = ctx;
 	struct lease *l = slot_of(s, r->ip);
 
 	if (!l)
@@ -412,83 +318,21 @@ static const char *apply_record(struct lease_store *s, const struct lease_record
 }
 
 /**
- * load() - read the journal back, skipping (and naming) every bad record
- * @s:		store with an open @dirfd
- *
- * A last line without its newline is a write cut short by a crash or power
- * loss; it was never synced, so no ACK depended on it.
- *
- * Return: 0, or -1 with errno set if the file exists but cannot be read.
- */
-static int load(struct lease_store *s)
-{
-	int fd = openat(s->dirfd, LEASE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	unsigned int lineno = 0, bad = 0;
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t n;
-	FILE *f;
-
-	if (fd < 0)
-		return errno == ENOENT ? 0 : -1;
-	f = fdopen(fd, "r");
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	while ((n = getline(&line, &cap, f)) > 0) {
-		struct lease_record r;
-		const char *why;
-
-		lineno++;
-		if (line[n - 1] != '\n')
-			why = "record cut short (a crash during a write); it was never acknowledged";
-		else if (line[0] == '#' && lineno == 1)
-			continue;
-		else if ((size_t)n != strlen(line))
-			why = "record contains a NUL byte";
-		else {
-			line[n - 1] = '\0';
-			why = lease_record_parse(line, &r);
-			if (!why)
-				why = apply_record(s, &r);
-		}
-		if (why && ++bad <= WARN_MAX)
-			log_warn("%s/%s:%u: %s; record skipped", s->dir, LEASE_FILE, lineno, why);
-	}
-	if (bad > WARN_MAX)
-		log_warn("%s/%s: %u more bad records skipped", s->dir, LEASE_FILE, bad - WARN_MAX);
-	free(line);
-	fclose(f);
-	return 0;
-}
-
-/**
- * lease_store_compact() - replace the journal with one record per live binding
+ * lease_store_compact() - replace the journal with one record per binding
  * @s:		store
  * @now:	wall clock, seconds
  *
- * Write a temporary file, fsync it, rename it over the journal and fsync the
- * directory, so at every instant the journal on disk is either the old one or
- * the whole new one.  Expired bindings are kept (a returning client gets its
- * old address back); expired declines are dropped.
+ * Expired bindings are kept (a returning client gets its old address back),
+ * so the snapshot has at most one record per address; expired declines go.
  *
  * Return: 0, or -1 with errno set (the old journal then stays in use).
  */
 int lease_store_compact(struct lease_store *s, int64_t now)
 {
-	int fd, err;
-
-	if (!s->dir)
+	if (!s->journal.dir)
 		return 0;
 	if (lease_store_commit(s))
 		return -1;
-	fd = openat(s->dirfd, LEASE_TMP_FILE,
-		    O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0)
-		goto fail;
-	if (write_all(fd, FILE_HEADER, strlen(FILE_HEADER)))
-		goto fail;
 	for (uint32_t i = 0; i < s->count; i++) {
 		const struct lease *l = &s->slots[i];
 		struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = l->ip, .time = l->expires };
@@ -496,27 +340,9 @@ int lease_store_compact(struct lease_store *s, int64_t now)
 		if (l->state == LEASE_BOUND)
 			queue_bind(s, l);
 		else if (l->state == LEASE_DECLINED && l->expires > now)
-			queue_record(s, &r);
+			lease_journal_queue(&s->journal, &r);
 	}
-	if (write_all(fd, s->pending, s->pending_len) || fsync(fd) ||
-	    renameat(s->dirfd, LEASE_TMP_FILE, s->dirfd, LEASE_FILE) || fsync(s->dirfd))
-		goto fail;
-	if (s->fd >= 0)
-		close(s->fd);
-	s->fd = fd;
-	s->pending_len = s->pending_records = 0;
-	s->journal_records = 0;
-	return 0;
-fail:
-	err = errno;
-	log_err("%s/%s: cannot compact the lease journal: %s", s->dir, LEASE_FILE, strerror(err));
-	if (fd >= 0) {
-		unlinkat(s->dirfd, LEASE_TMP_FILE, 0);
-		close(fd);
-	}
-	s->pending_len = s->pending_records = 0;
-	errno = err;
-	return -1;
+	return lease_journal_rewrite(&s->journal);
 }
 
 /**
@@ -531,38 +357,9 @@ fail:
  */
 int lease_store_maybe_compact(struct lease_store *s, int64_t now)
 {
-	if (s->journal_records < COMPACT_MIN + s->count)
+	if (s->journal.appended < COMPACT_MIN + s->count)
 		return 0;
 	return lease_store_compact(s, now);
-}
-
-/**
- * make_dirs() - create @path and missing parents with mode 0700
- * @path:	absolute directory path
- *
- * Return: 0, or -1 with errno set.
- */
-static int make_dirs(const char *path)
-{
-	char buf[PATH_MAX];
-
-	if (strlen(path) >= sizeof(buf)) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	strcpy(buf, path);
-	for (char *p = buf + 1;; p++) {
-		if (*p != '/' && *p)
-			continue;
-		char c = *p;
-
-		*p = '\0';
-		if (mkdir(buf, 0700) && errno != EEXIST)
-			return -1;
-		if (!c)
-			return 0;
-		*p = c;
-	}
 }
 
 /**
@@ -574,8 +371,7 @@ static int make_dirs(const char *path)
  * @count:	number of addresses in the subnet, 1 to 2^20
  * @now:	wall clock, seconds
  *
- * The journal is compacted at once, which also drops a torn last line so the
- * next append starts on a line of its own.
+ * The journal is compacted at once, which also drops a torn last line.
  *
  * Return: 0, or -1 with errno set (and the reason logged).
  */
@@ -595,55 +391,35 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 		return -1;
 	s->base = h(base);
 	s->count = count;
-	s->fd = s->dirfd = -1;
 	for (s->index_cap = 16; s->index_cap < 4 * (size_t)count; s->index_cap *= 2)
 		;
 	s->slots = calloc(count, sizeof(*s->slots));
 	s->index = calloc(s->index_cap, sizeof(*s->index));
-	if (!s->slots || !s->index || (dir && !(s->dir = strdup(dir))))
-		goto fail;
-	for (uint32_t i = 0; i < count; i++)
+	for (uint32_t i = 0; s->slots && i < count; i++)
 		s->slots[i].ip.s_addr = htonl(s->base + i);
-	if (dir) {
-		if (make_dirs(dir) ||
-		    (s->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||
-		    load(s)) {
-			log_err("%s: cannot read the lease directory: %s", dir, strerror(errno));
-			goto fail;
-		}
-		if (lease_store_compact(s, now))
-			goto fail;
+	if (!s->slots || !s->index ||
+	    lease_journal_open(&s->journal, dir, apply_record, s) ||
+	    lease_store_compact(s, now)) {
+		err = errno;
+		lease_store_close(s);
+		errno = err;
+		return -1;
 	}
 	*out = s;
 	return 0;
-fail:
-	err = errno;
-	lease_store_close(s);
-	errno = err;
-	return -1;
 }
 
 /**
- * lease_store_chown() - hand the directory and journal to the user the responder runs as
+ * lease_store_chown() - hand the lease directory and journal to the responder's user
  * @s:		store
  * @uid:	owner
  * @gid:	group
- *
- * Compaction creates files in the directory after privileges are dropped, so
- * that user must own it.  Mode 0700: hostnames and MACs are nobody else's business.
  *
  * Return: 0, or -1 with errno set.
  */
 int lease_store_chown(struct lease_store *s, uid_t uid, gid_t gid)
 {
-	if (!s->dir)
-		return 0;
-	if (fchown(s->dirfd, uid, gid) || fchmod(s->dirfd, 0700) || fchown(s->fd, uid, gid)) {
-		log_err("%s: cannot hand the lease directory to uid %u: %s", s->dir,
-			(unsigned int)uid, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return lease_journal_chown(&s->journal, uid, gid);
 }
 
 /**
@@ -654,14 +430,8 @@ void lease_store_close(struct lease_store *s)
 {
 	if (!s)
 		return;
-	lease_store_commit(s);
-	if (s->fd >= 0)
-		close(s->fd);
-	if (s->dirfd >= 0)
-		close(s->dirfd);
-	free(s->pending);
+	lease_journal_close(&s->journal);
 	free(s->index);
 	free(s->slots);
-	free(s->dir);
 	free(s);
 }

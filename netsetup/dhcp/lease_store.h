@@ -12,8 +12,6 @@
 #include "netsetup/dhcp/lease_record.h"
 
 #define LEASE_HOSTNAME_MAX	LEASE_RECORD_HOST_MAX	/* longer names are cut */
-#define LEASE_FILE		"leases"
-#define LEASE_TMP_FILE		"leases.tmp"
 
 enum lease_state {
 	LEASE_FREE = 0,		/* never used, released, or taken back */
