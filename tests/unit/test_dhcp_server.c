@@ -219,6 +219,24 @@ static void renew_unicast_and_rebind_broadcast(void **state)
 	assert_int_equal(handle(&p), 0);
 }
 
+static void rediscover_keeps_binding(void **state)
+{
+	struct in_addr a;
+	struct pkt p;
+
+	(void)state;
+	a = lease_for(15);
+	/* The guest reboots and starts over with DISCOVER: same address, binding kept. */
+	pkt_init(&p, DHCPDISCOVER, 15);
+	assert_int_equal(handle_at(&p, false, NOW + 10), DHCPOFFER);
+	assert_int_equal(yiaddr(), a.s_addr);
+	assert_int_equal(lease_store_by_ip(fx.leases, a)->state, LEASE_BOUND);
+	/* Long after the offer hold, but within the lease, nobody else may take it. */
+	pkt_init(&p, DHCPREQUEST, 16);
+	pkt_addr_opt(&p, 50, inet_ntoa(a));
+	assert_int_equal(handle_at(&p, false, NOW + 10 + DHCP_OFFER_HOLD + 1), DHCPNAK);
+}
+
 static void release_frees_only_own_address(void **state)
 {
 	struct in_addr a;
@@ -444,6 +462,7 @@ int main(void)
 		T(selecting_acks_and_commits),
 		T(init_reboot_wrong_address_naked),
 		T(renew_unicast_and_rebind_broadcast),
+		T(rediscover_keeps_binding),
 		T(release_frees_only_own_address),
 		T(decline_takes_address_out_of_use),
 		T(inform_acks_without_lease),
