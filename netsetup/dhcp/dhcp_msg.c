@@ -458,10 +458,17 @@ static bool put_lease_options(struct opt_writer *w, const struct dhcp_msg *req,
 	ok = ok && put_addr(w, OPT_SUBNET_MASK, ans->netmask);
 	ok = ok && put_addr(w, OPT_ROUTER, ans->router);
 	if (ans->n_dns) {
+		/* Extra servers give way to what must follow (58, 59, END and the echoes). */
+		size_t after = 2 + (ans->lease_time ? 12 : 0) + 1, room = 0;
+
+		if (w->limit > w->pos + after)
+			room = (w->limit - w->pos - after) / 4;
 		if (n_dns > ans->n_dns)
 			n_dns = ans->n_dns;
 		if (n_dns > DHCP_OPT_DATA_MAX / 4)
 			n_dns = DHCP_OPT_DATA_MAX / 4;
+		if (n_dns > room && room)
+			n_dns = room;
 		ok = ok && put_opt(w, OPT_DNS, ans->dns, 4 * n_dns);
 	}
 	/* T1 and T2 at the RFC 2131 §4.4.5 defaults: 0.5 and 0.875 of the lease. */
@@ -513,25 +520,24 @@ size_t dhcp_build(const struct dhcp_msg *req, const struct dhcp_answer *ans,
 	memcpy(buf + OFF_CHADDR, req->chaddr, sizeof(req->chaddr));
 	memcpy(buf + OFF_COOKIE, magic_cookie, sizeof(magic_cookie));
 
-	ok = put_opt(&w, OPT_MSG_TYPE, &type, 1) && put_addr(&w, OPT_SERVER_ID, ans->server_id);
-	if (type == DHCPNAK && ans->message)
-		ok = ok && put_opt(&w, OPT_MESSAGE, ans->message,
-				   strnlen(ans->message, NAK_MESSAGE_MAX));
-	else if (type != DHCPNAK)
-		ok = ok && put_lease_options(&w, req, ans);
-	if (!ok)
-		return 0;
-
-	/* Keep room for the echoes that follow, so an extra never crowds them out. */
+	/* Keep room for the echoes that go last, so nothing before crowds them out. */
 	if (req->client_id_len)
 		tail += 2u + req->client_id_len;
 	if (req->rapid_commit && ans->rapid_commit && type == DHCPACK)
 		tail += 2;
-	if (type != DHCPNAK && w.limit > tail) {
-		w.limit -= tail;
-		put_requested_extras(&w, req, ans);
-		w.limit += tail;
+	w.limit -= tail;
+	ok = put_opt(&w, OPT_MSG_TYPE, &type, 1) && put_addr(&w, OPT_SERVER_ID, ans->server_id);
+	if (type == DHCPNAK && ans->message)
+		ok = ok && put_opt(&w, OPT_MESSAGE, ans->message,
+				   strnlen(ans->message, NAK_MESSAGE_MAX));
+	else if (type != DHCPNAK) {
+		ok = ok && put_lease_options(&w, req, ans);
+		if (ok)
+			put_requested_extras(&w, req, ans);
 	}
+	w.limit += tail;
+	if (!ok)
+		return 0;
 	if (req->client_id_len && !put_opt(&w, OPT_CLIENT_ID, req->client_id, req->client_id_len))
 		return 0;
 	if (req->rapid_commit && ans->rapid_commit && type == DHCPACK &&

@@ -586,6 +586,30 @@ static void rapid_commit_only_when_asked(void **state)
 	assert_null(reply_opt(buf, n, 80, &olen));
 }
 
+static void echoes_always_fit_in_576(void **state)
+{
+	struct dhcp_answer a = offer(DHCPACK);
+	uint8_t extra[3 + 2 + 2 + 255], buf[DHCP_REPLY_MAX], olen;
+	struct dhcp_msg req;
+	size_t n;
+
+	(void)state;
+	/* Found by fuzz_dhcp: rapid commit, a 255-byte client id and a request for every
+	 * DNS server left one byte too few; the second server now gives way. */
+	memcpy(extra, "\x37\x01\x06\x50\x00\x3d\xff", 7);
+	memset(extra + 7, 'i', 255);
+	discover(&req, extra, sizeof(extra));
+	a.rapid_commit = true;
+	n = dhcp_build(&req, &a, buf, sizeof(buf));
+	assert_true(n > 0 && n <= 548);
+	assert_non_null(reply_opt(buf, n, 61, &olen));
+	assert_int_equal(olen, 255);
+	assert_non_null(reply_opt(buf, n, 80, &olen));
+	assert_non_null(reply_opt(buf, n, 6, &olen));
+	assert_int_equal(olen, 4);
+	assert_non_null(reply_opt(buf, n, 59, &olen));
+}
+
 static void nak_and_inform_ack_carry_only_their_options(void **state)
 {
 	struct dhcp_answer a = {
@@ -645,6 +669,7 @@ int main(void)
 		cmocka_unit_test(client_id_echoed),
 		cmocka_unit_test(max_size_respected),
 		cmocka_unit_test(rapid_commit_only_when_asked),
+		cmocka_unit_test(echoes_always_fit_in_576),
 		cmocka_unit_test(nak_and_inform_ack_carry_only_their_options),
 	};
 
