@@ -1,0 +1,414 @@
+// SPDX-License-Identifier: MIT
+/* dhcp_loop.c - the DHCP responder's socket, privilege drop and event loop */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <net/if.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/escape.h"
+#include "lib/exitcodes.h"
+#include "lib/log.h"
+#include "netsetup/dhcp/dhcp_loop.h"
+#include "netsetup/dhcp/dhcp_privs.h"
+#include "netsetup/dhcp/dhcp_server.h"
+
+#define BATCH		64	/* datagrams decided per group commit */
+#define RECV_MAX	2048	/* more than any DHCP datagram on a 1500 MTU link */
+#define LOG_LINE	512
+#define POLL_MS		1000	/* re-resolve interface names at least this often */
+#define DROP_LOGS	10	/* malformed datagrams logged per second; the rest are counted */
+
+/**
+ * struct outgoing - one decided exchange, waiting for the batch's commit
+ * @buf:	built reply
+ * @len:	reply length, 0 when there is no reply
+ * @dst:	destination address and port
+ * @ifindex:	interface the request came in on, and the reply leaves by
+ * @commit:	the reply depends on journal records queued for this batch
+ * @log:	the exchange's log line, printed once its fate is known
+ */
+struct outgoing {
+	uint8_t buf[DHCP_REPLY_MAX];
+	size_t len;
+	struct sockaddr_in dst;
+	int ifindex;
+	bool commit;
+	char log[LOG_LINE];
+};
+
+/**
+ * struct loop - the running responder
+ * @cfg:	configuration
+ * @sock:	UDP socket bound to 0.0.0.0:67
+ * @sigfd:	signalfd for SIGTERM and SIGINT
+ * @leases:	lease store
+ * @srv:	decision state
+ * @ifindex:	cached index of each of @cfg->ifaces, 0 when it does not exist
+ * @out:	the current batch
+ * @n_out:	exchanges in @out
+ * @drop_second: the second @drops counts malformed datagrams in
+ * @drops:	malformed datagrams seen in @drop_second
+ */
+struct loop {
+	const struct dhcp_config *cfg;
+	int sock, sigfd;
+	struct lease_store *leases;
+	struct dhcp_server srv;
+	unsigned int ifindex[DHCP_MAX_IFACES];
+	struct outgoing out[BATCH];
+	size_t n_out;
+	time_t drop_second;
+	unsigned int drops;
+};
+
+/**
+ * open_socket() - the one socket the responder uses, bound to 0.0.0.0:67
+ *
+ * IP_PKTINFO tells which interface a request arrived on (clients have no
+ * address yet, so nothing else does) and lets each reply leave by the same
+ * interface, broadcasts included.  SO_REUSEADDR lets a restarted responder
+ * bind while the old socket lingers.
+ *
+ * Return: the socket, or -1 with the reason logged.
+ */
+static int open_socket(void)
+{
+	struct sockaddr_in any = {
+		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&any, sizeof(any))) {
+		log_err("cannot listen on UDP port 67: %s", strerror(errno));
+		if (errno == EADDRINUSE)
+			log_hint("another DHCP server (dnsmasq?) is running; stop it or serve from it");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/**
+ * open_signals() - turn SIGTERM and SIGINT into a readable fd
+ *
+ * Return: the signalfd, or -1.
+ */
+static int open_signals(void)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	if (sigprocmask(SIG_BLOCK, &set, NULL))
+		return -1;
+	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
+}
+
+/* refresh_ifaces() - resolve every served interface name again */
+static void refresh_ifaces(struct loop *lp)
+{
+	for (size_t i = 0; i < lp->cfg->n_ifaces; i++)
+		lp->ifindex[i] = if_nametoindex(lp->cfg->ifaces[i]);
+}
+
+/**
+ * served_iface() - which served interface, if any, has index @ifindex
+ * @lp:		loop
+ * @ifindex:	from IP_PKTINFO
+ *
+ * The TAP may be created, or deleted and created again, after the responder
+ * starts; its new index is then a cache miss, which re-resolves the names.
+ *
+ * Return: index into cfg->ifaces, or -1 for an interface we do not serve.
+ */
+static int served_iface(struct loop *lp, unsigned int ifindex)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		for (size_t i = 0; i < lp->cfg->n_ifaces; i++)
+			if (ifindex && lp->ifindex[i] == ifindex)
+				return (int)i;
+		if (!pass)
+			refresh_ifaces(lp);
+	}
+	return -1;
+}
+
+/**
+ * log_malformed() - log a dropped datagram, at most DROP_LOGS a second
+ * @lp:		loop
+ * @iface:	interface name
+ * @from:	sender
+ * @why:	parser's reason
+ */
+static void log_malformed(struct loop *lp, const char *iface, struct in_addr from, const char *why)
+{
+	time_t now = time(NULL);
+
+	if (now != lp->drop_second) {
+		if (lp->drops > DROP_LOGS)
+			log_info("%u more malformed datagrams dropped", lp->drops - DROP_LOGS);
+		lp->drop_second = now;
+		lp->drops = 0;
+	}
+	if (++lp->drops <= DROP_LOGS)
+		log_info("dropped a datagram from %s on %s: %s", inet_ntoa(from), iface, why);
+}
+
+/**
+ * describe() - start the exchange's log line: what came from whom
+ * @o:		exchange
+ * @req:	request
+ * @rep:	decision
+ * @iface:	interface name
+ *
+ * The hostname is the client's own text, so it is escaped.
+ */
+static void describe(struct outgoing *o, const struct dhcp_msg *req, const struct dhcp_reply *rep,
+		     const char *iface)
+{
+	char mac[RN_MAC_STRLEN], host[4 * DHCP_HOSTNAME_MAX + 1] = "", addr[INET_ADDRSTRLEN + 1] = "";
+	const char *type = rep->answer.type ? dhcp_type_name(rep->answer.type) : "no reply";
+
+	mac_format(req->chaddr, mac);
+	escape_text(host, sizeof(host), req->hostname,
+		    req->hostname_len < DHCP_HOSTNAME_MAX ? req->hostname_len : DHCP_HOSTNAME_MAX);
+	if (rep->answer.yiaddr.s_addr)
+		inet_ntop(AF_INET, &rep->answer.yiaddr, addr + 1, sizeof(addr) - 1), addr[0] = ' ';
+	snprintf(o->log, sizeof(o->log), "%s%s%s%s from %s%s%s on %s: %s%s%s%s%s",
+		 dhcp_type_name(req->type), rep->state ? " (" : "", rep->state ? rep->state : "",
+		 rep->state ? ")" : "", mac, *host ? " hostname " : "", host, iface, type, addr,
+		 rep->note ? " (" : "", rep->note ? rep->note : "", rep->note ? ")" : "");
+}
+
+/**
+ * receive_one() - read one datagram, decide, and queue the exchange
+ * @lp:		loop; the exchange goes to @lp->out[@lp->n_out]
+ * @now:	wall clock, seconds
+ *
+ * Return: 1 if a datagram was read (whether or not it is answered), 0 when
+ * none is waiting.
+ */
+static int receive_one(struct loop *lp, int64_t now)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	uint8_t in[RECV_MAX];
+	struct sockaddr_in from;
+	struct iovec iov = { .iov_base = in, .iov_len = sizeof(in) };
+	struct msghdr mh = {
+		.msg_name = &from, .msg_namelen = sizeof(from), .msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct outgoing *o = &lp->out[lp->n_out];
+	const struct in_pktinfo *pi = NULL;
+	struct dhcp_reply rep;
+	struct dhcp_msg req;
+	ssize_t n = recvmsg(lp->sock, &mh, 0);
+	int iface, err;
+
+	if (n < 0)
+		return errno == EINTR;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO)
+			pi = (const struct in_pktinfo *)(const void *)CMSG_DATA(c);
+	if (!pi || (mh.msg_flags & MSG_TRUNC) || (iface = served_iface(lp, (unsigned int)pi->ipi_ifindex)) < 0)
+		return 1;
+	if ((err = dhcp_parse(in, (size_t)n, &req))) {
+		log_malformed(lp, lp->cfg->ifaces[iface], from.sin_addr, dhcp_parse_error(err));
+		return 1;
+	}
+	dhcp_server_handle(&lp->srv, &req, pi->ipi_addr.s_addr != htonl(INADDR_BROADCAST),
+			   now, &rep);
+	describe(o, &req, &rep, lp->cfg->ifaces[iface]);
+	o->commit = rep.commit;
+	o->len = 0;
+	if (rep.dest != DHCP_DEST_NONE) {
+		o->len = dhcp_build(&req, &rep.answer, o->buf, sizeof(o->buf));
+		o->dst.sin_family = AF_INET;
+		o->dst.sin_addr = rep.dest_addr;
+		o->dst.sin_port = htons(rep.dest_port);
+		o->ifindex = pi->ipi_ifindex;
+	}
+	lp->n_out++;
+	return 1;
+}
+
+/**
+ * send_reply() - send one reply out of the interface its request came in on
+ * @lp:		loop
+ * @o:		exchange with a built reply
+ *
+ * IP_PKTINFO on sendmsg picks the outgoing interface per datagram, which is
+ * what a broadcast to 255.255.255.255 needs when several interfaces are served
+ * (SO_BINDTODEVICE would pin the whole socket to one).
+ *
+ * Return: 0, or -1 with errno set.
+ */
+static int send_reply(const struct loop *lp, const struct outgoing *o)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = (void *)o->buf, .iov_len = o->len };
+	struct msghdr mh = {
+		.msg_name = (void *)&o->dst, .msg_namelen = sizeof(o->dst),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
+	};
+	struct cmsghdr *c;
+	struct in_pktinfo pi = { .ipi_ifindex = o->ifindex, .ipi_spec_dst = lp->cfg->server.addr };
+
+	memset(&ctl, 0, sizeof(ctl));
+	c = CMSG_FIRSTHDR(&mh);
+	c->cmsg_level = IPPROTO_IP;
+	c->cmsg_type = IP_PKTINFO;
+	c->cmsg_len = CMSG_LEN(sizeof(pi));
+	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
+	return sendmsg(lp->sock, &mh, 0) < 0 ? -1 : 0;
+}
+
+/**
+ * flush() - commit the batch's lease records once, then send and log every reply
+ * @lp:		loop
+ * @now:	wall clock, seconds
+ *
+ * One fdatasync covers every ACK of the batch (group commit), and no ACK
+ * leaves before it: a client never holds a lease the journal could lose.
+ */
+static void flush(struct loop *lp, int64_t now)
+{
+	bool saved = !lease_store_pending(lp->leases) || !lease_store_commit(lp->leases);
+
+	for (size_t i = 0; i < lp->n_out; i++) {
+		const struct outgoing *o = &lp->out[i];
+
+		if (o->commit && !saved)
+			log_err("%s: not sent, the lease could not be saved", o->log);
+		else if (o->len && send_reply(lp, o))
+			log_err("%s: not sent to %s: %s", o->log, inet_ntoa(o->dst.sin_addr),
+				strerror(errno));
+		else
+			log_info("%s", o->log);
+	}
+	lp->n_out = 0;
+	lease_store_maybe_compact(lp->leases, now);
+}
+
+/**
+ * run() - serve until SIGTERM or SIGINT
+ * @lp:		loop, set up
+ */
+static void run(struct loop *lp)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = lp->sock, .events = POLLIN },
+		{ .fd = lp->sigfd, .events = POLLIN },
+	};
+
+	for (;;) {
+		int n = poll(pfd, 2, POLL_MS);
+		int64_t now = (int64_t)time(NULL);
+
+		if (n < 0 && errno != EINTR) {
+			log_err("poll: %s", strerror(errno));
+			return;
+		}
+		if (n == 0)
+			refresh_ifaces(lp);
+		if (pfd[1].revents) {
+			struct signalfd_siginfo si;
+
+			if (read(lp->sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+				log_info("signal %u: saving leases and stopping", si.ssi_signo);
+				return;
+			}
+		}
+		if (pfd[0].revents) {
+			while (lp->n_out < BATCH && receive_one(lp, now))
+				;
+			flush(lp, now);
+		}
+	}
+}
+
+/**
+ * dhcp_serve() - run the DHCP responder until SIGTERM or SIGINT
+ * @cfg:	configuration (dhcp_config_defaults() plus options); checked here
+ *
+ * Order matters: resolve the user, bind port 67, open the lease journal and
+ * hand its directory to that user, then drop every privilege before the
+ * first datagram is read.
+ *
+ * Return: RN_EXIT_OK after a clean stop, otherwise another enum rn_exit code.
+ */
+int dhcp_serve(const struct dhcp_config *cfg)
+{
+	struct loop *lp;
+	const char *why = dhcp_config_check(cfg);
+	struct in_addr base;
+	uint32_t count;
+	uid_t uid;
+	gid_t gid;
+	int rc = RN_EXIT_FAILURE;
+
+	if (why) {
+		log_err("DHCP configuration: %s", why);
+		return RN_EXIT_USAGE;
+	}
+	if (dhcp_resolve_user(cfg->user, cfg->group, &uid, &gid))
+		return RN_EXIT_USAGE;
+	lp = calloc(1, sizeof(*lp));
+	if (!lp)
+		return RN_EXIT_FAILURE;
+	lp->cfg = cfg;
+	lp->sigfd = -1;
+	dhcp_subnet_range(cfg, &base, &count);
+	if ((lp->sock = open_socket()) < 0) {
+		rc = errno == EACCES ? RN_EXIT_PRIVILEGE : errno == EADDRINUSE ? RN_EXIT_CONFLICT : rc;
+		goto out;
+	}
+	if (lease_store_open(&lp->leases, cfg->lease_dir, base, count, (int64_t)time(NULL)) ||
+	    (geteuid() == 0 && lease_store_chown(lp->leases, uid, gid)))
+		goto out;
+	if (dhcp_drop_privileges(uid, gid)) {
+		rc = RN_EXIT_PRIVILEGE;
+		goto out;
+	}
+	if ((lp->sigfd = open_signals()) < 0) {
+		log_err("cannot set up signal handling: %s", strerror(errno));
+		goto out;
+	}
+	dhcp_server_init(&lp->srv, cfg, lp->leases);
+	refresh_ifaces(lp);
+	log_info("serving DHCP on %s%s (%s/%u)", cfg->ifaces[0], cfg->n_ifaces > 1 ? " and more" : "",
+		 inet_ntoa(cfg->server.addr), cfg->server.len);
+	run(lp);
+	lease_store_compact(lp->leases, (int64_t)time(NULL));
+	rc = RN_EXIT_OK;
+out:
+	lease_store_close(lp->leases);
+	if (lp->sock >= 0)
+		close(lp->sock);
+	if (lp->sigfd >= 0)
+		close(lp->sigfd);
+	free(lp);
+	return rc;
+}

@@ -1,0 +1,437 @@
+// SPDX-License-Identifier: MIT
+/* lease_store.c - DHCP leases in memory, made durable by an append-only journal */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "netsetup/dhcp/lease_journal.h"
+#include "netsetup/dhcp/lease_store.h"
+
+#define COMPACT_MIN	1024	/* journal records before compaction is worth it */
+
+/**
+ * struct lease_store - every address of the subnet, a MAC index, and the journal
+ * @base:		first address of the subnet, host byte order
+ * @count:		number of addresses (and of @slots)
+ * @slots:		one lease per address, indexed by address - @base
+ * @index:		open-addressing hash of MAC -> slot + 1 (0 is empty).  Entries
+ *			are never deleted; lookups check the slot still holds the MAC,
+ *			and the table is rebuilt from @slots when half full.
+ * @index_cap:		size of @index, a power of two of at least 4 * @count
+ * @index_used:		non-empty entries in @index
+ * @journal:		the file the changes go to
+ */
+struct lease_store {
+	uint32_t base, count;
+	struct lease *slots;
+	uint32_t *index;
+	size_t index_cap, index_used;
+	struct lease_journal journal;
+};
+
+static uint32_t h(struct in_addr a)
+{
+	return ntohl(a.s_addr);
+}
+
+static struct lease *slot_of(const struct lease_store *s, struct in_addr ip)
+{
+	uint32_t off = h(ip) - s->base;
+
+	return off < s->count ? &s->slots[off] : NULL;
+}
+
+/* mac_hash() - FNV-1a over the six bytes */
+static size_t mac_hash(const uint8_t mac[6])
+{
+	uint32_t x = 2166136261u;
+
+	for (int i = 0; i < 6; i++)
+		x = (x ^ mac[i]) * 16777619u;
+	return x;
+}
+
+/* holds() - Return: true if @l is offered to or bound by @mac */
+static bool holds(const struct lease *l, const uint8_t mac[6])
+{
+	return (l->state == LEASE_OFFERED || l->state == LEASE_BOUND) && !memcmp(l->mac, mac, 6);
+}
+
+static void index_insert(struct lease_store *s, uint32_t slot)
+{
+	size_t i = mac_hash(s->slots[slot].mac) & (s->index_cap - 1);
+
+	while (s->index[i]) {
+		if (s->index[i] == slot + 1)
+			return;
+		i = (i + 1) & (s->index_cap - 1);
+	}
+	s->index[i] = slot + 1;
+	s->index_used++;
+}
+
+/**
+ * index_add() - remember that @slot now belongs to its MAC
+ * @s:		store
+ * @slot:	index into @s->slots
+ *
+ * Stale entries pile up as addresses change hands; once half the table is
+ * used it is rebuilt from the slots, which keeps probes short and memory flat.
+ */
+static void index_add(struct lease_store *s, uint32_t slot)
+{
+	if (2 * (s->index_used + 1) > s->index_cap) {
+		memset(s->index, 0, s->index_cap * sizeof(*s->index));
+		s->index_used = 0;
+		for (uint32_t i = 0; i < s->count; i++)
+			if (s->slots[i].state == LEASE_OFFERED || s->slots[i].state == LEASE_BOUND)
+				index_insert(s, i);
+	}
+	index_insert(s, slot);
+}
+
+/**
+ * lease_store_by_mac() - Return: the lease offered to or bound by @mac (maybe expired), or NULL
+ * @s:		store
+ * @mac:	client MAC
+ */
+const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_t mac[6])
+{
+	for (size_t i = mac_hash(mac) & (s->index_cap - 1); s->index[i];
+	     i = (i + 1) & (s->index_cap - 1)) {
+		const struct lease *l = &s->slots[s->index[i] - 1];
+
+		if (holds(l, mac))
+			return l;
+	}
+	return NULL;
+}
+
+/**
+ * lease_store_by_ip() - Return: the lease slot of @ip, or NULL when @ip is outside the subnet
+ * @s:		store
+ * @ip:		address
+ */
+const struct lease *lease_store_by_ip(const struct lease_store *s, struct in_addr ip)
+{
+	return slot_of(s, ip);
+}
+
+/**
+ * lease_is_active() - Return: true if @l keeps its address from anyone else at @now
+ * @l:		lease
+ * @now:	wall clock, seconds
+ */
+bool lease_is_active(const struct lease *l, int64_t now)
+{
+	return l->state != LEASE_FREE && l->expires > now;
+}
+
+/**
+ * assign() - give @ip to @mac in memory, taking any other address from @mac
+ * @s:		store
+ * @mac:	client
+ * @ip:		address inside the subnet
+ * @state:	LEASE_OFFERED or LEASE_BOUND
+ * @expires:	end of the hold
+ *
+ * A MAC holds one address at a time.  The journal replays the same rule, so
+ * memory and the reloaded file agree.
+ *
+ * Return: the slot, or NULL if @ip is outside the subnet.
+ */
+static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
+			    uint8_t state, int64_t expires)
+{
+	struct lease *l = slot_of(s, ip), *old;
+
+	if (!l)
+		return NULL;
+	old = (struct lease *)lease_store_by_mac(s, mac);
+	if (old && old != l)
+		old->state = LEASE_FREE;
+	if (!holds(l, mac)) {
+		memcpy(l->mac, mac, 6);
+		l->hostname_len = 0;
+		l->state = state;
+		index_add(s, (uint32_t)(l - s->slots));
+	}
+	l->state = state;
+	l->expires = expires;
+	return l;
+}
+
+/* queue_bind() - queue the "bind" record of lease @l */
+static void queue_bind(struct lease_store *s, const struct lease *l)
+{
+	struct lease_record r = {
+		.kind = LEASE_REC_BIND, .ip = l->ip, .time = l->expires,
+		.hostname_len = l->hostname_len,
+	};
+
+	memcpy(r.mac, l->mac, 6);
+	memcpy(r.hostname, l->hostname, l->hostname_len);
+	lease_journal_queue(&s->journal, &r);
+}
+
+/**
+ * lease_store_offer() - hold @ip for @mac until @expires (memory only)
+ * @s:		store
+ * @mac:	client
+ * @ip:		offered address, inside the subnet
+ * @expires:	end of the hold
+ *
+ * Offers are not journaled: after a crash the client's REQUEST is checked
+ * against the bindings as if the offer had never been made.  If @mac is
+ * already bound to @ip (even expired), the binding stays and is held until
+ * at least @expires.
+ */
+void lease_store_offer(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
+		       int64_t expires)
+{
+	struct lease *l = slot_of(s, ip);
+
+	/* Offering a client the address it is bound to must not weaken the binding. */
+	if (l && l->state == LEASE_BOUND && !memcmp(l->mac, mac, 6)) {
+		if (l->expires < expires)
+			l->expires = expires;
+		return;
+	}
+	assign(s, mac, ip, LEASE_OFFERED, expires);
+}
+
+/**
+ * lease_store_bind() - bind @ip to @mac and queue the journal record
+ * @s:			store
+ * @mac:		client
+ * @ip:			address, inside the subnet
+ * @expires:		end of the lease
+ * @hostname:		client's option 12, or NULL
+ * @hostname_len:	its length (cut to LEASE_HOSTNAME_MAX)
+ *
+ * The ACK may be sent only after lease_store_commit() has returned 0.
+ */
+void lease_store_bind(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
+		      int64_t expires, const uint8_t *hostname, size_t hostname_len)
+{
+	struct lease *l = assign(s, mac, ip, LEASE_BOUND, expires);
+
+	if (!l)
+		return;
+	if (hostname_len > LEASE_HOSTNAME_MAX)
+		hostname_len = LEASE_HOSTNAME_MAX;
+	if (hostname_len)
+		memcpy(l->hostname, hostname, hostname_len);
+	l->hostname_len = (uint8_t)hostname_len;
+	queue_bind(s, l);
+}
+
+/**
+ * lease_store_release() - free @ip (DHCPRELEASE) and queue the journal record
+ * @s:		store
+ * @ip:		address
+ */
+void lease_store_release(struct lease_store *s, struct in_addr ip)
+{
+	struct lease *l = slot_of(s, ip);
+	struct lease_record r = { .kind = LEASE_REC_RELEASE, .ip = ip };
+
+	if (!l || l->state != LEASE_BOUND)
+		return;
+	l->state = LEASE_FREE;
+	memcpy(r.mac, l->mac, 6);
+	lease_journal_queue(&s->journal, &r);
+}
+
+/**
+ * lease_store_decline() - keep @ip from everyone until @until (DHCPDECLINE)
+ * @s:		store
+ * @ip:		address another host answered ARP for
+ * @until:	end of the quarantine
+ */
+void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until)
+{
+	struct lease *l = slot_of(s, ip);
+	struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = ip, .time = until };
+
+	if (!l)
+		return;
+	l->state = LEASE_DECLINED;
+	l->expires = until;
+	lease_journal_queue(&s->journal, &r);
+}
+
+/**
+ * lease_store_pending() - Return: bytes of journal records waiting for lease_store_commit()
+ * @s:		store
+ */
+size_t lease_store_pending(const struct lease_store *s)
+{
+	return s->journal.pending_len;
+}
+
+/**
+ * lease_store_commit() - make every queued change durable with one fdatasync
+ * @s:		store
+ *
+ * The group commit: call once per batch, and send its ACKs only if this
+ * returns 0.  On failure the bindings stay in memory (their addresses stay
+ * taken) but no ACK goes out, so no client holds a lease the file lacks.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int lease_store_commit(struct lease_store *s)
+{
+	return lease_journal_commit(&s->journal);
+}
+
+/**
+ * apply_record() - replay one journal record into memory
+ * @ctx:	the store
+ * @r:		record, already checked by lease_record_parse()
+ *
+ * Records are applied in file order with the same rules as the live calls,
+ * so a later bind of an address or a MAC supersedes an earlier one.
+ *
+ * Return: NULL on success, otherwise why the record is skipped.
+ */
+static const char *apply_record(void *ctx, const struct lease_record *r)
+{
+	struct lease_store *s = ctx;
+	struct lease *l = slot_of(s, r->ip);
+
+	if (!l)
+		return "address outside the served subnet";
+	if (r->kind == LEASE_REC_BIND) {
+		l = assign(s, r->mac, r->ip, LEASE_BOUND, r->time);
+		memcpy(l->hostname, r->hostname, r->hostname_len);
+		l->hostname_len = r->hostname_len;
+	} else if (r->kind == LEASE_REC_RELEASE) {
+		if (holds(l, r->mac))
+			l->state = LEASE_FREE;
+	} else {
+		l->state = LEASE_DECLINED;
+		l->expires = r->time;
+	}
+	return NULL;
+}
+
+/**
+ * lease_store_compact() - replace the journal with one record per binding
+ * @s:		store
+ * @now:	wall clock, seconds
+ *
+ * Expired bindings are kept (a returning client gets its old address back),
+ * so the snapshot has at most one record per address; expired declines go.
+ *
+ * Return: 0, or -1 with errno set (the old journal then stays in use).
+ */
+int lease_store_compact(struct lease_store *s, int64_t now)
+{
+	if (!s->journal.dir)
+		return 0;
+	if (lease_store_commit(s))
+		return -1;
+	for (uint32_t i = 0; i < s->count; i++) {
+		const struct lease *l = &s->slots[i];
+		struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = l->ip, .time = l->expires };
+
+		if (l->state == LEASE_BOUND)
+			queue_bind(s, l);
+		else if (l->state == LEASE_DECLINED && l->expires > now)
+			lease_journal_queue(&s->journal, &r);
+	}
+	return lease_journal_rewrite(&s->journal);
+}
+
+/**
+ * lease_store_maybe_compact() - compact once the journal has grown well past a snapshot
+ * @s:		store
+ * @now:	wall clock, seconds
+ *
+ * A snapshot holds at most one record per address, so this bounds the file to
+ * about twice that, while each ACK still costs one appended line.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int lease_store_maybe_compact(struct lease_store *s, int64_t now)
+{
+	if (s->journal.appended < COMPACT_MIN + s->count)
+		return 0;
+	return lease_store_compact(s, now);
+}
+
+/**
+ * lease_store_open() - load the leases of a subnet and start a fresh journal
+ * @out:	the new store
+ * @dir:	directory for the journal (created 0700 if missing); NULL keeps
+ *		everything in memory (tests, fuzzing)
+ * @base:	first address of the subnet (the network address)
+ * @count:	number of addresses in the subnet, 1 to 2^20
+ * @now:	wall clock, seconds
+ *
+ * The journal is compacted at once, which also drops a torn last line.
+ *
+ * Return: 0, or -1 with errno set (and the reason logged).
+ */
+int lease_store_open(struct lease_store **out, const char *dir, struct in_addr base,
+		     uint32_t count, int64_t now)
+{
+	struct lease_store *s;
+	int err;
+
+	*out = NULL;
+	if (count == 0 || count > (1u << 20)) {
+		errno = EINVAL;
+		return -1;
+	}
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return -1;
+	s->base = h(base);
+	s->count = count;
+	for (s->index_cap = 16; s->index_cap < 4 * (size_t)count; s->index_cap *= 2)
+		;
+	s->slots = calloc(count, sizeof(*s->slots));
+	s->index = calloc(s->index_cap, sizeof(*s->index));
+	for (uint32_t i = 0; s->slots && i < count; i++)
+		s->slots[i].ip.s_addr = htonl(s->base + i);
+	if (!s->slots || !s->index ||
+	    lease_journal_open(&s->journal, dir, apply_record, s) ||
+	    lease_store_compact(s, now)) {
+		err = errno;
+		lease_store_close(s);
+		errno = err;
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+/**
+ * lease_store_chown() - hand the lease directory and journal to the responder's user
+ * @s:		store
+ * @uid:	owner
+ * @gid:	group
+ *
+ * Return: 0, or -1 with errno set.
+ */
+int lease_store_chown(struct lease_store *s, uid_t uid, gid_t gid)
+{
+	return lease_journal_chown(&s->journal, uid, gid);
+}
+
+/**
+ * lease_store_close() - flush queued records and free the store
+ * @s:		store, or NULL
+ */
+void lease_store_close(struct lease_store *s)
+{
+	if (!s)
+		return;
+	lease_journal_close(&s->journal);
+	free(s->index);
+	free(s->slots);
+	free(s);
+}
