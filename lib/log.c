@@ -34,6 +34,7 @@ const char *log_program(void)
 	return program_name;
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vlog(const char *level, const char *fmt, va_list ap)
 {
 	if (level)

@@ -36,9 +36,9 @@ int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int que
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL;
-	if (queues > 1)
-		ifr.ifr_flags |= IFF_MULTI_QUEUE;
+	/* ifr_flags is a short and IFF_TUN_EXCL is its top bit. */
+	ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL |
+				(queues > 1 ? IFF_MULTI_QUEUE : 0));
 	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
 	    ioctl(fd, owner->is_group ? TUNSETGROUP : TUNSETOWNER, (unsigned long)owner->id) < 0) {
