@@ -58,8 +58,10 @@ LIB_SRCS  := $(filter-out $(MAINS), $(wildcard lib/*.c netsetup/*.c netsetup/*/*
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
 ARCHIVE   := $(BUILD)/libredoxnet.a
 
+# helper/helper_main.c -> redox-net-helper, helper/runner_main.c -> redox-run-net
 PROGRAMS  := $(BUILD)/bin/redox-netsetup \
-             $(patsubst helper/%_main.c,$(BUILD)/bin/redox-%,$(wildcard helper/*_main.c))
+             $(if $(wildcard helper/helper_main.c),$(BUILD)/bin/redox-net-helper) \
+             $(if $(wildcard helper/runner_main.c),$(BUILD)/bin/redox-run-net)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
@@ -82,7 +84,11 @@ $(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/bin/redox-%: $(BUILD)/obj/helper/%_main.o $(ARCHIVE)
+$(BUILD)/bin/redox-net-helper: $(BUILD)/obj/helper/helper_main.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+
+$(BUILD)/bin/redox-run-net: $(BUILD)/obj/helper/runner_main.o $(ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -138,4 +144,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-asan
 
--include $(LIB_OBJS:.o=.d) $(BUILD)/obj/netsetup/main.d
+-include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d)
