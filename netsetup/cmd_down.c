@@ -9,6 +9,7 @@
 #include "lib/netlink.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
+#include "netsetup/nft_sock.h"
 #include "teardown/journal.h"
 #include "teardown/replay.h"
 
@@ -62,6 +63,7 @@ int down_main(int argc, char *argv[])
 		failed += teardown_leftovers(sk);
 	nl_route_close(sk);
 	journal_close(&j);
+	nft_close();	/* last: it may wait out the grace period of the table delete */
 	if (failed) {
 		log_err("%d object%s could not be removed", failed, failed == 1 ? "" : "s");
 		log_hint("fix the cause above and run 'redox-netsetup down' again; it retries what is left");

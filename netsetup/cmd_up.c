@@ -403,5 +403,6 @@ int up_main(int argc, char *argv[])
 	}
 	nl_route_close(ctx.sk);
 	journal_close(&j);
+	nft_close();
 	return rc;
 }

@@ -222,14 +222,25 @@ void nft_ruleset_digest(const struct nft_ruleset *rs, char out[RN_NFT_DIGEST_LEN
 	snprintf(out, RN_NFT_DIGEST_LEN, "%016llx", (unsigned long long)h);
 }
 
+static int table_exists(void);
+
+static int count_cb(const struct nlmsghdr *nlh, void *data)
+{
+	(void)nlh;
+	(*(unsigned int *)data)++;
+	return MNL_CB_OK;
+}
+
 /**
  * nft_ruleset_apply() - install or replace the table in one atomic batch
  * @rs:		ruleset parameters
  *
- * The batch creates the table if it is missing, deletes it (with whatever an
- * earlier run left in it), and builds it again.  The kernel applies all of it
- * or none of it, so there is never a moment without NAT or with two copies,
- * and no other table is touched.
+ * A missing table is simply created (NLM_F_EXCL).  An existing one is
+ * replaced in the same batch that builds the new one: create-if-missing,
+ * delete, create.  Either way the kernel applies all of it or none of it, so
+ * there is never a moment without NAT or with two copies, and no other table
+ * is touched.  The plain create is preferred because a batch that deletes
+ * objects costs an RCU grace period (about 15 ms) when its socket closes.
  *
  * Return: 0 or a negative errno.
  */
@@ -242,19 +253,27 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 					     NF_IP_PRI_FILTER);
 	struct nftnl_rule *rules[] = { rule_masquerade(rs), rule_from_guest(rs), rule_to_guest(rs) };
 	struct nftnl_table *t = table_new();
+	bool replace = table_exists() != 0;
 	int err = -ENOMEM;
 
 	if (!post || !fwd || !t || !rules[0] || !rules[1] || !rules[2])
 		goto out;
-	nft_batch_begin(&b);
-	nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, t);
-	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
-	nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, t);
-	nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, post);
-	nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd);
-	for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++)
-		nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rules[i]);
-	err = nft_batch_commit(&b);
+	for (int attempt = 0; attempt < 2; attempt++) {
+		nft_batch_begin(&b);
+		if (replace) {
+			nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE, t);
+			nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
+		}
+		nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, t);
+		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, post);
+		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd);
+		for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++)
+			nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rules[i]);
+		err = nft_batch_commit(&b);
+		if (err != -EEXIST || replace)
+			break;
+		replace = true;	/* someone created it since we looked */
+	}
 out:
 	for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++)
 		if (rules[i])
@@ -288,11 +307,18 @@ int nft_table_remove(void)
 	return err == -ENOENT ? 0 : err;
 }
 
-static int count_cb(const struct nlmsghdr *nlh, void *data)
+/* Return: 1 if the table exists, 0 if not, or a negative errno. */
+static int table_exists(void)
 {
-	(void)nlh;
-	(*(unsigned int *)data)++;
-	return MNL_CB_OK;
+	struct nftnl_table *t = table_new();
+	unsigned int tables = 0;
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_IPV4, t, count_cb, &tables);
+	nftnl_table_free(t);
+	return err == -ENOENT ? 0 : err ? err : 1;
 }
 
 /**

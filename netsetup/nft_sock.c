@@ -88,10 +88,22 @@ void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct n
 	batch_next(b);
 }
 
+/*
+ * One nfnetlink socket serves the whole process.  Closing it makes the kernel
+ * wait for nf_tables' deferred destruction of deleted objects, which includes
+ * an RCU grace period (NETLINK_URELEASE flushes the destroy work).  Keeping it
+ * open until nft_close() lets that wait overlap with other work, such as the
+ * grace period of a device delete in `down`.
+ */
+static struct mnl_socket *nft_nl;
+
 static struct mnl_socket *nft_socket_open(void)
 {
-	struct mnl_socket *nl = mnl_socket_open(NETLINK_NETFILTER);
+	struct mnl_socket *nl;
 
+	if (nft_nl)
+		return nft_nl;
+	nl = mnl_socket_open(NETLINK_NETFILTER);
 	if (nl && mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int err = errno;
 
@@ -99,7 +111,20 @@ static struct mnl_socket *nft_socket_open(void)
 		errno = err;
 		return NULL;
 	}
+	nft_nl = nl;
 	return nl;
+}
+
+/**
+ * nft_close() - close the process's nfnetlink socket, if open
+ *
+ * Call it last: it may block for an RCU grace period after a delete.
+ */
+void nft_close(void)
+{
+	if (nft_nl)
+		mnl_socket_close(nft_nl);
+	nft_nl = NULL;
 }
 
 /**
@@ -145,7 +170,6 @@ int nft_batch_commit(struct nft_batch *b)
 	}
 out:
 	mnl_nlmsg_batch_stop(b->mnl);
-	mnl_socket_close(nl);
 	return err;
 }
 
@@ -191,9 +215,7 @@ int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,
 		if (ret <= MNL_CB_STOP)
 			break;
 	}
-	ret = ret < 0 ? -errno : 0;
-	mnl_socket_close(nl);
-	return ret;
+	return ret < 0 ? -errno : 0;
 }
 
 static int count_cb(const struct nlmsghdr *nlh, void *data)

@@ -33,5 +33,6 @@ int nft_batch_commit(struct nft_batch *b);
 int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,
 	     mnl_cb_t cb, void *data);
 int nft_probe(void);
+void nft_close(void);
 
 #endif

@@ -87,6 +87,34 @@ netns_new() {
 
 at_exit() { _cleanups+=("$1"); }
 
+# topology_new: three namespaces: $host (runs redox-netsetup; uplink up0 198.51.100.1),
+# $guest (behind the TAP) and $inet (eth0 198.51.100.2, TEST-NET-2), with no route back
+# from $inet to 172.16.0.0/24, so only masqueraded traffic gets answers.  Sets $host
+# $guest $inet and the helpers H, G and I that run a command in each.
+topology_new() {
+	host=$(netns_new host); guest=$(netns_new guest); inet=$(netns_new inet)
+	H() { nsrun "$host" "$@"; }
+	G() { nsrun "$guest" "$@"; }
+	I() { nsrun "$inet" "$@"; }
+	H ip link add up0 type veth peer name eth0 netns "$inet"
+	H ip addr add 198.51.100.1/24 dev up0; H ip link set up0 up
+	I ip addr add 198.51.100.2/24 dev eth0; I ip link set eth0 up
+}
+
+# guest_attach TAP DIR: start the stand-in VMM on TAP inside $host, carrying frames to
+# eth0 in $guest, and give the guest the default address and MAC.  Sets $relay.
+guest_attach() {
+	H timeout 300 "$TOOLS/relay" "$1" "/var/run/netns/$guest" eth0 >"$2/relay.out" 2>&1 &
+	relay=$!
+	at_exit "kill $relay"
+	for _ in $(seq 50); do grep -q ready "$2/relay.out" && break; sleep 0.1; done
+	grep -q ready "$2/relay.out" || return 1
+	G ip link set eth0 address 52:54:00:12:34:56
+	G ip addr add 172.16.0.2/24 dev eth0
+	G ip link set eth0 up
+	G ip route add default via 172.16.0.1
+}
+
 _cleanup() {
 	local i
 	for ((i = ${#_cleanups[@]} - 1; i >= 0; i--)); do eval "${_cleanups[i]}" >/dev/null 2>&1; done

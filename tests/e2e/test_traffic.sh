@@ -6,31 +6,14 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-host=$(netns_new host); guest=$(netns_new guest); inet=$(netns_new inet)
 run=$(mktemp -d); at_exit "rm -rf $run"
-H() { nsrun "$host" "$@"; }
-G() { nsrun "$guest" "$@"; }
-I() { nsrun "$inet" "$@"; }
-
-# Uplink: host up0 198.51.100.1 <-> inet eth0 198.51.100.2 (TEST-NET-2, inside namespaces only).
-H ip link add up0 type veth peer name eth0 netns "$inet"
-H ip addr add 198.51.100.1/24 dev up0; H ip link set up0 up
-I ip addr add 198.51.100.2/24 dev eth0; I ip link set eth0 up
-# The internet host has no route back to 172.16.0.0/24: only a masqueraded reply can arrive.
+topology_new
 
 check "up with --uplink up0" H "$BIN/redox-netsetup" up --owner 0 --uplink up0 --run-dir "$run"
 
-H timeout 120 "$TOOLS/relay" tap0 "/var/run/netns/$guest" eth0 >"$run/relay.out" 2>&1 &
-relay=$!
-at_exit "kill $relay"
-# The relay creates the guest's eth0 once it is ready.
-for _ in $(seq 50); do grep -q ready "$run/relay.out" && break; sleep 0.1; done
+guest_attach tap0 "$run"
 check "the stand-in VMM attached to tap0 and created the guest NIC" grep -q ready "$run/relay.out"
 check "tap0 shows one attached queue" sh -c "ip netns exec $host $BIN/redox-netsetup status --json --run-dir $run | jq -e '.objects[] | select(.kind==\"device\") | .attached_queues == 1'"
-G ip link set eth0 address 52:54:00:12:34:56
-G ip addr add 172.16.0.2/24 dev eth0
-G ip link set eth0 up
-G ip route add default via 172.16.0.1
 
 check "the guest pings 172.16.0.1" G ping -c 2 -W 2 172.16.0.1
 check "the guest pings the internet host 198.51.100.2" G ping -c 2 -W 2 198.51.100.2
