@@ -134,7 +134,7 @@ fuzz: fuzz-build
 	@BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh long
 
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
 	install -m 0644 docs/man/redox-netsetup.8 $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
 
