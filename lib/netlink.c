@@ -200,12 +200,13 @@ static int collect_link(struct nl_msg *msg, void *arg)
 static int link_request(struct nl_sock *sk, const char *name, struct link_collect *c)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_cb *sock_cb = nl_socket_get_cb(sk);	/* takes a reference */
+	struct nl_cb *cb = nl_cb_clone(sock_cb);
 	struct nl_msg *msg;
-	struct nl_cb *cb;
 	int err;
 
+	nl_cb_put(sock_cb);
 	msg = nlmsg_alloc_simple(RTM_GETLINK, name ? 0 : NLM_F_DUMP);
-	cb = nl_cb_clone(nl_socket_get_cb(sk));
 	if (!msg || !cb || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    (name && nla_put_string(msg, IFLA_IFNAME, name) < 0) ||
 	    nla_put_u32(msg, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS) < 0) {
