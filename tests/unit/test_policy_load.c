@@ -129,32 +129,38 @@ static int remove_one(const char *path, const struct stat *st, int type, struct 
  * make_base() - group setup: a fresh test directory whose whole path is safe
  * @state:	unused
  *
- * /tmp is world-writable, so a policy there is rightly refused; the build
- * directory (or the working directory) is used instead.
+ * /tmp is world-writable, so a policy there is rightly refused.  The first
+ * of /run (when root), the build directory and the working directory whose
+ * whole path passes the policy loader's checks is used.
  *
  * Return: 0, or -1 if no safe directory could be made.
  */
 static int make_base(void **state)
 {
-	const char *build = getenv("BUILD");
 	char cwd[PATH_MAX];
+	const char *candidates[] = {
+		getuid() == 0 ? "/run" : NULL,	/* root-owned all the way up, wherever the checkout is */
+		getenv("BUILD"),
+		getcwd(cwd, sizeof(cwd)),
+	};
 	struct policy_error err;
 
 	(void)state;
-	if (!build || build[0] != '/')
-		build = getcwd(cwd, sizeof(cwd));
-	if (!build)
-		return -1;
-	snprintf(base, sizeof(base), "%s/policy-load-XXXXXX", build);
-	if (!mkdtemp(base) || chmod(base, 0755))
-		return -1;
-	put("probe.policy", "", 0644);
-	if (try_load(at("probe.policy"), getuid(), &err)) {
+	for (size_t i = 0; i < sizeof(candidates) / sizeof(*candidates); i++) {
+		if (!candidates[i] || candidates[i][0] != '/')
+			continue;
+		snprintf(base, sizeof(base), "%s/policy-load-XXXXXX", candidates[i]);
+		if (!mkdtemp(base))
+			continue;
+		put("probe.policy", "", 0644);
+		if (chmod(base, 0755) == 0 && try_load(at("probe.policy"), getuid(), &err) == 0)
+			return 0;
 		fprintf(stderr, "# %s is not a safe place for these tests: %s: %s\n",
 			base, err.file, err.message);
-		return -1;
+		unlink(at("probe.policy"));
+		rmdir(base);
 	}
-	return 0;
+	return -1;
 }
 
 /**
