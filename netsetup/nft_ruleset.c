@@ -68,14 +68,32 @@ static int add(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
+/* (REG_1 & mask) OP value, on a 4-byte register value. */
+static int match_masked(struct nftnl_rule *r, uint32_t mask, enum nft_cmp_ops op, uint32_t value)
+{
+	struct nftnl_expr *bits = nftnl_expr_alloc("bitwise");
+	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
+	uint32_t zero = 0;
+
+	if (bits) {
+		nftnl_expr_set_u32(bits, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(bits, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(bits, NFTNL_EXPR_BITWISE_LEN, 4);
+		nftnl_expr_set(bits, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
+		nftnl_expr_set(bits, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
+	}
+	if (cmp) {
+		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, &value, 4);
+	}
+	return add(r, bits) | add(r, cmp);
+}
+
 static int match_ip_field(struct nftnl_rule *r, uint32_t offset, const struct rn_prefix *p,
 			  enum nft_cmp_ops op)
 {
 	struct nftnl_expr *load = nftnl_expr_alloc("payload");
-	struct nftnl_expr *mask = nftnl_expr_alloc("bitwise");
-	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
-	uint32_t m = htonl(prefix_mask(p->len)), zero = 0;
-	struct in_addr net = prefix_network(p);
 
 	if (load) {
 		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
@@ -83,19 +101,8 @@ static int match_ip_field(struct nftnl_rule *r, uint32_t offset, const struct rn
 		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
 		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_LEN, 4);
 	}
-	if (mask) {
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_LEN, 4);
-		nftnl_expr_set(mask, NFTNL_EXPR_BITWISE_MASK, &m, 4);
-		nftnl_expr_set(mask, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-	}
-	if (cmp) {
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, op);
-		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, &net.s_addr, 4);
-	}
-	return add(r, load) | add(r, mask) | add(r, cmp);
+	return add(r, load) |
+	       match_masked(r, htonl(prefix_mask(p->len)), op, prefix_network(p).s_addr);
 }
 
 /* Interfaces are matched by name, not index, so the rules keep working when the
@@ -122,28 +129,14 @@ static int match_ifname(struct nftnl_rule *r, enum nft_meta_keys key, const char
 static int match_ct_established(struct nftnl_rule *r)
 {
 	struct nftnl_expr *ct = nftnl_expr_alloc("ct");
-	struct nftnl_expr *mask = nftnl_expr_alloc("bitwise");
-	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
-	uint32_t bits = NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED);
-	uint32_t zero = 0;
 
 	if (ct) {
 		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
 		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
-	if (mask) {
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(mask, NFTNL_EXPR_BITWISE_LEN, 4);
-		nftnl_expr_set(mask, NFTNL_EXPR_BITWISE_MASK, &bits, 4);
-		nftnl_expr_set(mask, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
-	}
-	if (cmp) {
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, NFT_CMP_NEQ);
-		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, &zero, 4);
-	}
-	return add(r, ct) | add(r, mask) | add(r, cmp);
+	return add(r, ct) |
+	       match_masked(r, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED),
+			    NFT_CMP_NEQ, 0);
 }
 
 static int verdict_accept(struct nftnl_rule *r)

@@ -87,6 +87,15 @@ netns_new() {
 
 at_exit() { _cleanups+=("$1"); }
 
+# netsetup_env NAME: one throwaway namespace $ns with a private journal directory $run;
+# NS runs a command in it, netsetup runs redox-netsetup there with that journal.
+netsetup_env() {
+	ns=$(netns_new "$1")
+	run=$(mktemp -d); at_exit "rm -rf $run"
+	NS() { nsrun "$ns" "$@"; }
+	netsetup() { NS "$BIN/redox-netsetup" "$@" --run-dir "$run"; }
+}
+
 # topology_new: three namespaces: $host (runs redox-netsetup; uplink up0 198.51.100.1),
 # $guest (behind the TAP) and $inet (eth0 198.51.100.2, TEST-NET-2), with no route back
 # from $inet to 172.16.0.0/24, so only masqueraded traffic gets answers.  Sets $host

@@ -5,9 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new doctor)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
+netsetup_env doctor
 doctor() { NS "$BIN/redox-netsetup" doctor --run-dir "$run"; }
 
 echo 0 | NS tee /proc/sys/net/ipv4/ip_forward >/dev/null

@@ -5,9 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new downall)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
+netsetup_env downall
 group=$((0x72786e))
 
 NS "$BIN/redox-netsetup" up --owner 65534 --run-dir "$run" >/dev/null 2>&1

@@ -5,9 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new fault)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
+netsetup_env fault
 state() { NS sh -c 'ip -d -o link show; ip -o addr show; nft list ruleset; cat /proc/sys/net/ipv4/ip_forward'; }
 NS ip link add up0 type veth peer name up1
 NS nft add table ip other

@@ -3,9 +3,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new macvtap)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
+netsetup_env macvtap
 NS ip link add lower0 type veth peer name lower1
 NS ip link set lower0 up
 

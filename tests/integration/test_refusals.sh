@@ -4,10 +4,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new refuse)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
-netsetup() { NS "$BIN/redox-netsetup" "$@" --run-dir "$run"; }
+netsetup_env refuse
 state() { NS sh -c 'ip -d -o link show; ip -o addr show; nft list ruleset; cat /proc/sys/net/ipv4/ip_forward'; }
 unchanged() { check "$1: nothing changed" test "$before" = "$(state)"; }
 

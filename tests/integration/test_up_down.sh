@@ -5,10 +5,7 @@
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
-ns=$(netns_new updown)
-run=$(mktemp -d); at_exit "rm -rf $run"
-NS() { nsrun "$ns" "$@"; }
-netsetup() { NS "$BIN/redox-netsetup" "$@" --run-dir "$run"; }
+netsetup_env updown
 
 # Something foreign that must survive up and down untouched.
 NS ip tuntap add dev foreign0 mode tap
