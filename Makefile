@@ -13,6 +13,7 @@ BINDIR      ?= $(PREFIX)/bin
 SBINDIR     ?= $(PREFIX)/sbin
 LIBEXECDIR  ?= $(PREFIX)/libexec/redox-net
 MANDIR      ?= $(PREFIX)/share/man
+UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR  ?= /etc
 DESTDIR     ?=
 # The helper's policy path is compiled in and never read from the environment.
@@ -67,8 +68,9 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
-all: $(PROGRAMS) tests
+.PHONY: all programs check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
+all: programs tests
+programs: $(PROGRAMS)
 
 tests: $(UNIT_TESTS) $(TEST_TOOLS) $(BENCH_TOOLS)
 
@@ -133,13 +135,24 @@ demo: all
 fuzz: fuzz-build
 	@BUILD=$(abspath $(BUILD)) FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh long
 
+# Files that have @SBINDIR@ and @SYSCONFDIR@ filled in at install time.
+define fill_in
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1) > $(2)
+endef
+
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net
 	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
 	install -m 0644 docs/man/redox-netsetup.8 $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
+	$(call fill_in,netsetup/systemd/redox-net.service.in,$(DESTDIR)$(UNITDIR)/redox-net.service)
+	chmod 0644 $(DESTDIR)$(UNITDIR)/redox-net.service
+	install -m 0644 netsetup/redox-net.conf.example $(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
+	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8 \
+		$(DESTDIR)$(UNITDIR)/redox-net.service \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
 
 clean:
 	rm -rf $(BUILD) build-asan

@@ -121,6 +121,8 @@ int doctor_main(int argc, char *argv[])
 	rc = config_parse(&cfg, argc, argv, FOR_DOCTOR, "Usage: redox-netsetup doctor [OPTION]...");
 	if (rc >= 0)
 		return rc;
+	if (cfg.check)
+		return RN_EXIT_OK;
 	sk = nl_route_open();
 	if (!sk) {
 		log_err("cannot open a netlink socket: %s", strerror(errno));

@@ -36,6 +36,8 @@ int down_main(int argc, char *argv[])
 	rc = config_parse(&cfg, argc, argv, FOR_DOWN, "Usage: redox-netsetup down [OPTION]...");
 	if (rc >= 0)
 		return rc;
+	if (cfg.check)
+		return RN_EXIT_OK;
 	opts.keep_forwarding = cfg.keep_forwarding;
 	err = journal_open(&j, cfg.run_dir, true);
 	if (err) {

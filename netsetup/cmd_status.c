@@ -155,6 +155,8 @@ int status_main(int argc, char *argv[])
 	rc = config_parse(&cfg, argc, argv, FOR_STATUS, "Usage: redox-netsetup status [--json]");
 	if (rc >= 0)
 		return rc;
+	if (cfg.check)
+		return RN_EXIT_OK;
 	err = journal_open(&j, cfg.run_dir, false);
 	if (err == -ENOENT) {
 		j.missing = true;

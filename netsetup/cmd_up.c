@@ -358,7 +358,7 @@ int up_main(int argc, char *argv[])
 		return RN_EXIT_OK;
 	}
 	rc = resolve_owner(&cfg);
-	if (rc)
+	if (rc || cfg.check)
 		return rc;
 	err = journal_open(&j, cfg.run_dir, true);
 	if (err) {

@@ -124,6 +124,7 @@ static const char *set_keep_forwarding(struct netsetup_config *c, const char *v)
 static const char *set_all(struct netsetup_config *c, const char *v) { (void)v; c->all = true; return NULL; }
 static const char *set_json(struct netsetup_config *c, const char *v) { (void)v; c->json = true; return NULL; }
 static const char *set_list_steps(struct netsetup_config *c, const char *v) { (void)v; c->list_steps = true; return NULL; }
+static const char *set_check(struct netsetup_config *c, const char *v) { (void)v; c->check = true; return NULL; }
 
 #define ALL_CMDS (FOR_UP | FOR_DOWN | FOR_STATUS | FOR_DOCTOR)
 static const struct option_def option_defs[] = {
@@ -142,6 +143,7 @@ static const struct option_def option_defs[] = {
 	{ "all", NULL, FOR_DOWN, set_all, "also remove managed devices and tables the journal does not list" },
 	{ "json", NULL, FOR_STATUS, set_json, "print machine-readable JSON" },
 	{ "list-steps", NULL, FOR_UP, set_list_steps, "print the steps up would take, and exit" },
+	{ "check", NULL, ALL_CMDS, set_check, "validate the settings and exit; changes nothing, needs no root" },
 };
 #define N_OPTION_DEFS (sizeof(option_defs) / sizeof(option_defs[0]))
 

@@ -43,6 +43,7 @@ enum {
  * @all:	down: also remove managed objects the journal does not know
  * @json:	status: machine-readable output
  * @list_steps:	up: print the step names and exit
+ * @check:	validate the settings and exit without changing anything
  */
 struct netsetup_config {
 	char run_dir[PATH_MAX];
@@ -56,7 +57,7 @@ struct netsetup_config {
 	char link[IFNAMSIZ];
 	uint8_t mac[RN_MAC_LEN];
 	uint32_t mode;
-	bool keep_forwarding, all, json, list_steps;
+	bool keep_forwarding, all, json, list_steps, check;
 };
 
 int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned int command,

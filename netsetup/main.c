@@ -83,8 +83,9 @@ int main(int argc, char *argv[])
 
 		if (strcmp(argv[1], commands[i].name))
 			continue;
+		/* --help and --check change nothing, so they need no privilege. */
 		for (int a = 2; a < argc && strcmp(argv[a], "--"); a++)
-			help |= !strcmp(argv[a], "--help");
+			help |= !strcmp(argv[a], "--help") || !strcmp(argv[a], "--check");
 		rc = drop_privileges(commands[i].privileged && !help);
 		return rc ? rc : commands[i].main(argc - 1, argv + 1);
 	}

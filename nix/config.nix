@@ -1,0 +1,22 @@
+# config.nix - the redox-netsetup configuration file for a services.redox-net value.
+# Pure (builtins only), so tests can evaluate it without nixpkgs and feed the result
+# to `redox-netsetup up --check`.  Option names map one to one onto the CLI.
+cfg:
+let
+  line = key: value: if value == null || value == false then [ ] else [ "${key} = ${toString value}" ];
+  flag = key: value: if value then [ "${key} = true" ] else [ ];
+  macvtap = cfg.macvtap or { };
+in
+builtins.concatStringsSep "\n" (
+  line "tap" (cfg.tap or "tap0")
+  ++ line "address" (cfg.address or "172.16.0.1/24")
+  ++ line "owner" (cfg.owner or null)
+  ++ line "group" (cfg.group or null)
+  ++ line "queues" (cfg.queues or 1)
+  ++ line "uplink" (cfg.uplink or null)
+  ++ line "macvtap" (macvtap.name or null)
+  ++ line "link" (macvtap.link or null)
+  ++ line "mac" (macvtap.mac or null)
+  ++ line "mode" (macvtap.mode or null)
+  ++ flag "keep-forwarding" (cfg.keepForwarding or false)
+) + "\n"

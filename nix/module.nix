@@ -1,0 +1,106 @@
+# module.nix - services.redox-net: guest networking on activation, the helper as a
+# setuid wrapper for one group, DHCP through the NixOS firewall.
+{ config, lib, pkgs, ... }:
+
+let
+  cfg = config.services.redox-net;
+  inherit (lib) mkEnableOption mkIf mkOption types;
+  configFile = pkgs.writeText "redox-net.conf" (import ./config.nix cfg);
+  netsetup = "${cfg.package}/sbin/redox-netsetup --config /etc/redox-net/redox-net.conf";
+  ifname = types.strMatching "[A-Za-z0-9_.-]{1,15}";
+in
+{
+  options.services.redox-net = {
+    enable = mkEnableOption "redox-net host networking for virtual machines";
+    package = mkOption {
+      type = types.package;
+      default = pkgs.callPackage ./package.nix { };
+      description = "The redox-net package.";
+    };
+    tap = mkOption { type = ifname; default = "tap0"; description = "TAP device name (--tap)."; };
+    address = mkOption {
+      type = types.str;
+      default = "172.16.0.1/24";
+      description = "Router address and prefix on the TAP (--address).";
+    };
+    owner = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "User allowed to open the TAP (--owner). Set this or group.";
+    };
+    group = mkOption {
+      type = types.nullOr types.str;
+      default = null;
+      description = "Group allowed to open the TAP (--group). Set this or owner.";
+    };
+    queues = mkOption { type = types.ints.between 1 256; default = 1; description = "TAP queues (--queues)."; };
+    uplink = mkOption {
+      type = types.nullOr ifname;
+      default = null;
+      description = "Masquerade only traffic leaving through this interface (--uplink).";
+    };
+    macvtap = {
+      name = mkOption { type = types.nullOr ifname; default = null; description = "Create this macvtap instead of a TAP (--macvtap)."; };
+      link = mkOption { type = types.nullOr ifname; default = null; description = "Its host interface (--link)."; };
+      mac = mkOption { type = types.nullOr types.str; default = null; description = "Guest MAC (--mac)."; };
+      mode = mkOption {
+        type = types.nullOr (types.enum [ "bridge" "vepa" "private" "passthru" ]);
+        default = null;
+        description = "macvtap mode (--mode).";
+      };
+    };
+    keepForwarding = mkOption { type = types.bool; default = false; description = "Leave ip_forward on at stop (--keep-forwarding)."; };
+    helper = {
+      enable = mkOption { type = types.bool; default = true; description = "Install redox-net-helper setuid for helper.group."; };
+      group = mkOption { type = types.str; default = "redox-net"; description = "Group allowed to run the helper."; };
+    };
+    policy = mkOption {
+      type = types.lines;
+      default = "";
+      example = "allow group redox-net tap tap0 queues 4";
+      description = "The helper's policy (redox-net-policy(5)).";
+    };
+  };
+
+  config = mkIf cfg.enable {
+    assertions = [
+      {
+        assertion = cfg.macvtap.name != null || (cfg.owner == null) != (cfg.group == null);
+        message = "services.redox-net: set exactly one of owner and group.";
+      }
+    ];
+
+    environment.systemPackages = [ cfg.package ];
+    environment.etc."redox-net/redox-net.conf".source = configFile;
+    # A real file, not a store symlink: the helper refuses a policy behind a symlink.
+    environment.etc."redox-net/policy" = { text = cfg.policy; mode = "0644"; };
+
+    systemd.services.redox-net = {
+      description = "redox-net host networking for Cloud Hypervisor and QEMU guests";
+      documentation = [ "man:redox-netsetup(8)" ];
+      wantedBy = [ "multi-user.target" ];
+      after = [ "network-pre.target" "nftables.service" ];
+      wants = [ "network-pre.target" ];
+      # nftables reloads flush every table; `up` is idempotent and puts ours back.
+      unitConfig.ReloadPropagatedFrom = [ "nftables.service" ];
+      restartTriggers = [ configFile ];
+      serviceConfig = {
+        Type = "oneshot";
+        RemainAfterExit = true;
+        ExecStart = "${netsetup} up";
+        ExecReload = "${netsetup} up";
+        ExecStop = "${netsetup} down";
+      };
+    };
+
+    users.groups.${cfg.helper.group} = mkIf cfg.helper.enable { };
+    # setuid, not a capabilities wrapper: the helper relies on AT_SECURE.
+    security.wrappers.redox-net-helper = mkIf cfg.helper.enable {
+      setuid = true;
+      owner = "root";
+      group = cfg.helper.group;
+      permissions = "u+rx,g+x";
+      source = "${cfg.package}/libexec/redox-net/redox-net-helper";
+    };
+  };
+}

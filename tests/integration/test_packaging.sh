@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# test_packaging.sh - make install/uninstall, the systemd unit (verified by systemd and
+# run for real in a namespace), the Nix files, and every configuration the NixOS module
+# can generate accepted by the built binary (`up --check`).
+. "$(dirname "$0")/../lib.sh"
+require_root_and_tun
+
+dest=$(mktemp -d); at_exit "rm -rf $dest"
+check "make install DESTDIR=... PREFIX=/usr succeeds" make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$dest" PREFIX=/usr install
+check "redox-netsetup 0755 in sbin" test "$(stat -c %a "$dest/usr/sbin/redox-netsetup")" = 755
+check "redox-net.service 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net.service")" = 644
+check "the example config is installed" test -f "$dest/etc/redox-net/redox-net.conf.example"
+check "the unit runs the installed binary with the installed config" grep -q "^ExecStart=/usr/sbin/redox-netsetup up --config /etc/redox-net/redox-net.conf$" "$dest/usr/lib/systemd/system/redox-net.service"
+check "make uninstall removes what install put there" sh -c "make -s -C '$TOP' BUILD='$BUILD' DESTDIR='$dest' PREFIX=/usr uninstall && test -z \"\$(find '$dest' -type f)\""
+
+# The unit as a packager would install it, pointing at this build, for systemd to check.
+unitdir=$(mktemp -d); at_exit "rm -rf $unitdir"
+make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$unitdir" PREFIX=/usr SBINDIR="$BIN" SYSCONFDIR="$unitdir/etc" install
+unit=$unitdir/usr/lib/systemd/system/redox-net.service
+if command -v systemd-analyze >/dev/null; then
+	check "systemd-analyze verify accepts redox-net.service" sh -c "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
+else
+	skip "systemd-analyze is not installed (apt-get install systemd)"
+fi
+
+# ExecStart and ExecStop, exactly as written in the unit, in a throwaway namespace.
+netsetup_env unit
+mkdir -p "$unitdir/etc/redox-net"
+cat >"$unitdir/etc/redox-net/redox-net.conf" <<CONF
+tap = unittap0
+owner = 65534
+run-dir = $run
+CONF
+start=$(sed -n 's/^ExecStart=//p' "$unit"); stop=$(sed -n 's/^ExecStop=//p' "$unit")
+check "the unit's ExecStart brings the network up in a namespace" NS $start
+check "unittap0 exists and is up" sh -c "ip netns exec $ns ip -o link show unittap0 | grep -q '[<,]UP[,>]'"
+check "the unit's ExecReload (same command) is a no-op when nothing changed" NS $start
+NS nft delete table ip redox_net
+check "ExecReload after an nftables reload puts the table back" sh -c "ip netns exec $ns $start && ip netns exec $ns nft list table ip redox_net >/dev/null"
+check "the unit's ExecStop brings it down" NS $stop
+check "unittap0 is gone" sh -c "! ip netns exec $ns ip link show unittap0 2>/dev/null"
+
+# Nix: every file parses; the module's config generator feeds `up --check`.
+if command -v nix-instantiate >/dev/null; then
+	for f in "$TOP"/flake.nix "$TOP"/nix/*.nix; do
+		check "${f#$TOP/} parses" nix-instantiate --parse "$f"
+	done
+	samples=(
+		'{ owner = "nobody"; }'
+		'{ group = "nogroup"; queues = 4; uplink = "eth0"; address = "172.16.9.1/24"; tap = "redox0"; }'
+		'{ macvtap = { name = "mvt0"; link = "eth0"; mac = "52:54:00:ab:cd:ef"; mode = "bridge"; }; }'
+		'{ owner = "0"; keepForwarding = true; }'
+	)
+	for s in "${samples[@]}"; do
+		conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix ($s)" | jq -r .)
+		printf '%s' "$conf" >"$unitdir/gen.conf"
+		check "module config $s passes up --check" "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
+		check "module config $s passes down --check" "$BIN/redox-netsetup" down --check --config "$unitdir/gen.conf"
+	done
+	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; queues = 0; }" | jq -r .)
+	printf '%s' "$conf" >"$unitdir/gen.conf"
+	check_status "an invalid module config is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
+else
+	skip "nix-instantiate is not installed (apt-get install nix-bin)"
+fi
+done_testing
