@@ -68,7 +68,7 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: all programs check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
+.PHONY: lint all programs check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
 all: programs tests
 programs: $(PROGRAMS)
 
@@ -119,6 +119,18 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libredoxnet-fuzz.a
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
 		-o $@ $< $(BUILD)/libredoxnet-fuzz.a $(PKG_LIBS)
 fuzz-build: $(FUZZ_TARGETS)
+
+# Static analysis: cppcheck and clang-tidy (.clang-tidy) over everything, and gcc's
+# -fanalyzer over the code that runs with privilege.  Any finding fails.
+PRIVILEGED_SRCS := $(wildcard lib/*.c netsetup/*.c teardown/*.c helper/*.c)
+lint:
+	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
+		--inline-suppr --suppress=missingIncludeSystem -I. -D_GNU_SOURCE \
+		$(LIB_SRCS) $(MAINS)
+	clang-tidy --quiet $(LIB_SRCS) $(MAINS) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS)
+	for f in $(PRIVILEGED_SRCS); do \
+		$(CC) -fanalyzer -Werror -O1 -std=gnu11 $(CPPFLAGS) $(PKG_CFLAGS) -c -o /dev/null $$f || exit 1; \
+	done
 
 check: all fuzz-build
 	@BUILD=$(abspath $(BUILD)) tests/run-all.sh

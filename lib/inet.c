@@ -142,7 +142,7 @@ const char *mac_parse(const char *text, uint8_t out[RN_MAC_LEN])
 
 	if (strlen(text) != RN_MAC_STRLEN - 1)
 		return "expected six hex pairs separated by ':', e.g. 52:54:00:12:34:56";
-	for (int i = 0; i < RN_MAC_LEN; i++) {
+	for (size_t i = 0; i < RN_MAC_LEN; i++) {
 		int hi = hexval(text[3 * i]), lo = hexval(text[3 * i + 1]);
 
 		if (hi < 0 || lo < 0 || (i < 5 && text[3 * i + 2] != ':'))

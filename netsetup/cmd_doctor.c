@@ -115,7 +115,7 @@ int doctor_main(int argc, char *argv[])
 {
 	struct netsetup_config cfg;
 	struct nl_sock *sk;
-	unsigned int problems = 0;
+	unsigned int problems = 0, nft_problem;
 	int rc;
 
 	rc = config_parse(&cfg, argc, argv, FOR_DOCTOR, "Usage: redox-netsetup doctor [OPTION]...");
@@ -131,9 +131,9 @@ int doctor_main(int argc, char *argv[])
 	problems += check_tun();
 	problems += check_forwarding();
 	problems += check_device(sk, &cfg);
-	rc = check_nftables();
-	problems += rc;
-	if (!rc)
+	nft_problem = check_nftables();
+	problems += nft_problem;
+	if (!nft_problem)
 		problems += firewall_warn(cfg.tap, true);
 	problems += check_legacy_iptables();
 	nl_route_close(sk);

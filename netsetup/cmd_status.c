@@ -18,13 +18,13 @@
 
 /**
  * struct object_state - one journal record as the kernel shows it now
- * @rec:	the record
+ * @rec:	the record (a copy)
  * @present:	the object exists
  * @detail:	human-readable details
  * @json:	the same details as JSON members (", \"k\": v" ...)
  */
 struct object_state {
-	const struct journal_record *rec;
+	struct journal_record rec;
 	bool present;
 	char detail[160];
 	char json[320];
@@ -34,7 +34,7 @@ static void describe_device(struct nl_sock *sk, struct object_state *o)
 {
 	struct link_state l;
 
-	if (link_query(sk, o->rec->object, &l))
+	if (link_query(sk, o->rec.object, &l))
 		return;
 	o->present = l.group == RN_IFGROUP;
 	if (link_is_tap(&l)) {
@@ -67,7 +67,7 @@ static void describe_device(struct nl_sock *sk, struct object_state *o)
 
 static void describe(struct nl_sock *sk, struct object_state *o)
 {
-	const struct journal_record *r = o->rec;
+	const struct journal_record *r = &o->rec;
 	struct link_state l;
 	struct rn_prefix p;
 	unsigned int rules;
@@ -108,7 +108,7 @@ static void print_json(const struct netsetup_config *cfg, const struct journal *
 	       j->missing ? "missing" : j->bad_lines ? "damaged" : "ok");
 	for (size_t i = 0; i < j->count; i++)
 		printf("%s\n    {\"kind\": \"%s\", \"object\": \"%s\", \"present\": %s%s}",
-		       i ? "," : "", journal_kind_name(objs[i].rec->kind), objs[i].rec->object,
+		       i ? "," : "", journal_kind_name(objs[i].rec.kind), objs[i].rec.object,
 		       objs[i].present ? "true" : "false", objs[i].json);
 	printf("%s],\n  \"unjournaled_devices\": [", j->count ? "\n  " : "");
 	for (size_t i = 0; i < nextra; i++)
@@ -125,8 +125,8 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 	}
 	printf("%-8s %-24s %-8s %s\n", "KIND", "OBJECT", "STATE", "DETAILS");
 	for (size_t i = 0; i < j->count; i++)
-		printf("%-8s %-24s %-8s %s\n", journal_kind_name(objs[i].rec->kind),
-		       objs[i].rec->object, objs[i].present ? "present" : "MISSING", objs[i].detail);
+		printf("%-8s %-24s %-8s %s\n", journal_kind_name(objs[i].rec.kind),
+		       objs[i].rec.object, objs[i].present ? "present" : "MISSING", objs[i].detail);
 	for (size_t i = 0; i < nextra; i++)
 		printf("%-8s %-24s %-8s %s\n", "device", extra[i], "present",
 		       "not in the journal: 'redox-netsetup down --all' removes it");
@@ -173,7 +173,7 @@ int status_main(int argc, char *argv[])
 		goto out;
 	}
 	for (size_t i = 0; i < j.count; i++) {
-		objs[i].rec = &j.recs[i];
+		objs[i].rec = j.recs[i];
 		describe(sk, &objs[i]);
 	}
 	for (size_t i = 0; i < nlinks; i++)

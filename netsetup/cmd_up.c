@@ -11,6 +11,7 @@
 #include "lib/exitcodes.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
+#include "lib/util.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
 #include "netsetup/fault.h"
@@ -352,7 +353,7 @@ int up_main(int argc, char *argv[])
 		return rc;
 	mode = cfg.macvtap[0] ? MODE_MACVTAP : MODE_TAP;
 	if (cfg.list_steps) {
-		for (size_t i = 0; i < sizeof(steps) / sizeof(*steps); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 			if (steps[i].modes & mode)
 				printf("%s\n", steps[i].name);
 		return RN_EXIT_OK;
@@ -375,7 +376,7 @@ int up_main(int argc, char *argv[])
 		log_warn("the journal in %s has %u damaged lines; they are ignored", cfg.run_dir,
 			 j.bad_lines);
 	start = j.count;
-	for (size_t i = 0; i < sizeof(steps) / sizeof(*steps) && !rc; i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(steps) && !rc; i++) {
 		if (!(steps[i].modes & mode))
 			continue;
 		rc = fault_injected(steps[i].name, "before") ? RN_EXIT_FAILURE : steps[i].run(&ctx);

@@ -13,6 +13,7 @@
 #include "lib/exitcodes.h"
 #include "lib/ifname.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "netsetup/config.h"
 #include "netsetup/macvtap.h"
 
@@ -145,7 +146,7 @@ static const struct option_def option_defs[] = {
 	{ "list-steps", NULL, FOR_UP, set_list_steps, "print the steps up would take, and exit" },
 	{ "check", NULL, ALL_CMDS, set_check, "validate the settings and exit; changes nothing, needs no root" },
 };
-#define N_OPTION_DEFS (sizeof(option_defs) / sizeof(option_defs[0]))
+#define N_OPTION_DEFS (ARRAY_SIZE(option_defs))
 
 static const struct option_def *find_def(const char *name, unsigned int command)
 {

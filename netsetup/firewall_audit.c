@@ -101,10 +101,9 @@ static int expr_cb(struct nftnl_expr *e, void *data)
 
 	if (!strcmp(name, "cmp") || !strcmp(name, "lookup") || !strcmp(name, "range"))
 		s->matches = true;
-	else if (!strcmp(name, "reject"))
-		s->drops = true;
-	else if (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
-		 nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == (uint32_t)NF_DROP)
+	else if (!strcmp(name, "reject") ||
+		 (!strcmp(name, "immediate") && nftnl_expr_is_set(e, NFTNL_EXPR_IMM_VERDICT) &&
+		  nftnl_expr_get_u32(e, NFTNL_EXPR_IMM_VERDICT) == (uint32_t)NF_DROP))
 		s->drops = true;
 	return 0;
 }

@@ -8,6 +8,7 @@
 #include "lib/caps.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
+#include "lib/util.h"
 #include "netsetup/commands.h"
 
 /**
@@ -33,7 +34,7 @@ static void usage(FILE *out)
 {
 	fprintf(out, "Usage: redox-netsetup COMMAND [OPTION]...\n\n"
 		     "Host networking for Cloud Hypervisor and QEMU guests.\n\nCommands:\n");
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].description);
 	fprintf(out, "\n'redox-netsetup COMMAND --help' lists a command's options.\n"
 		     "Exit status: 0 success, 1 failure, 2 usage error, 3 not privileged, 4 conflict.\n");
@@ -77,7 +78,7 @@ int main(int argc, char *argv[])
 		printf("redox-netsetup %s\n", REDOX_NET_VERSION);
 		return RN_EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(*commands); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		bool help = false;
 		int rc;
 

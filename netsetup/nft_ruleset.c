@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/nft_sock.h"
 
@@ -260,7 +261,7 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 		nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, t);
 		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, post);
 		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd);
-		for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 			nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rules[i]);
 		err = nft_batch_commit(&b);
 		if (err != -EEXIST || replace)
@@ -268,7 +269,7 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 		replace = true;	/* someone created it since we looked */
 	}
 out:
-	for (size_t i = 0; i < sizeof(rules) / sizeof(*rules); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
 		if (rules[i])
 			nftnl_rule_free(rules[i]);
 	if (post)

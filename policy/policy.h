@@ -11,7 +11,7 @@
 
 /* Limits.  Anything beyond them is an error, never silently cut (docs/policy.md). */
 #define POLICY_LINE_MAX		1024		/* bytes per line, without the '\n' */
-#define POLICY_FILE_MAX		(1024 * 1024)	/* bytes per file */
+#define POLICY_FILE_MAX		1048576	/* bytes per file (1 MiB) */
 #define POLICY_MAX_ENTRIES	4096		/* allow, deny and quota lines, all files */
 #define POLICY_MAX_FILES	64		/* the main file plus every include */
 #define POLICY_INCLUDE_DEPTH	8		/* nested include levels below the main file */

@@ -56,7 +56,7 @@ static enum policy_verdict decide(const struct policy *p, struct policy_decision
 	va_list ap;
 
 	out->verdict = verdict;
-	out->file = origin ? policy_origin_file(p, origin) : NULL;
+	out->file = origin && p ? policy_origin_file(p, origin) : NULL;
 	out->line = origin ? origin->line : 0;
 	va_start(ap, fmt);
 	vsnprintf(out->reason, sizeof(out->reason), fmt, ap);

@@ -23,8 +23,13 @@ const char *policy_pattern_problem(const char *pattern)
 
 	if (len > RN_IFNAME_MAX)
 		return ifname_problem(pattern);
-	for (size_t i = 0; i <= len; i++)
-		probe[i] = (pattern[i] == '*' || pattern[i] == '?') ? 'x' : pattern[i];
+	for (size_t i = 0; i <= len; i++) {
+		char c = pattern[i];
+
+		if (c == '*' || c == '?')
+			c = 'x';
+		probe[i] = c;
+	}
 	return ifname_problem(probe);
 }
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/escape.h"
+#include "lib/util.h"
 #include "policy/policy_int.h"
 
 /* The longest valid line has 7 words; 8 lets the grammar name the first extra one. */
@@ -41,7 +42,7 @@ struct shown {
  */
 static struct shown show(const char *word)
 {
-	struct shown out;
+	struct shown out = { { 0 } };
 
 	escape_text(out.s, sizeof(out.s), word, strlen(word));
 	return out;
@@ -185,7 +186,7 @@ static int resolve_name(const struct parser *ps, bool group, const char *name, u
 static int parse_subject(const struct parser *ps, const char *type, const char *value,
 			 struct policy_subject *out)
 {
-	unsigned long id;
+	unsigned long id = 0;
 	bool group;
 
 	if (!type || !value)
@@ -218,7 +219,7 @@ static int parse_kind(const struct parser *ps, const char *word, enum policy_kin
 		POLICY_KIND_TAP, POLICY_KIND_MACVTAP, POLICY_KIND_BRIDGE,
 	};
 
-	for (size_t i = 0; word && i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+	for (size_t i = 0; word && i < ARRAY_SIZE(kinds); i++) {
 		if (!strcmp(word, policy_kind_name(kinds[i]))) {
 			*out = kinds[i];
 			return 0;
@@ -243,7 +244,7 @@ static int parse_kind(const struct parser *ps, const char *word, enum policy_kin
 static int parse_option(const struct parser *ps, char *const *words, size_t n, size_t at,
 			const char *keyword, unsigned long max, unsigned int *value)
 {
-	unsigned long v;
+	unsigned long v = 0;
 
 	if (at >= n)
 		return 0;
@@ -324,7 +325,7 @@ static int parse_rule(struct parser *ps, char *const *words, size_t n)
 static int parse_quota(struct parser *ps, char *const *words, size_t n)
 {
 	struct policy_quota q = { .queues = POLICY_MAX_QUEUES, .origin = ps->at };
-	unsigned long devices;
+	unsigned long devices = 0;
 
 	if (parse_subject(ps, n > 1 ? words[1] : NULL, n > 2 ? words[2] : NULL, &q.subject))
 		return -1;
@@ -451,7 +452,7 @@ static int parse_line(struct parser *ps, const char *text, size_t len)
 		return -1;
 	if (!n)
 		return 0;
-	for (size_t i = 0; i < sizeof(grammar) / sizeof(grammar[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(grammar); i++)
 		if (!strcmp(words[0], grammar[i].keyword))
 			return grammar[i].parse(ps, words, n);
 	return fail(ps, "unknown keyword '%s' (expected allow, deny, quota or include)",

@@ -8,7 +8,7 @@
 #include "policy/policy.h"
 
 /* getpw*_r report ERANGE until the buffer is big enough; stop growing here. */
-#define LOOKUP_BUF_MAX (1024 * 1024)
+#define LOOKUP_BUF_MAX 1048576	/* 1 MiB */
 
 /**
  * lookup() - run getpwnam_r() or getgrnam_r() with a buffer that grows as needed

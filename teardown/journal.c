@@ -11,6 +11,7 @@
 
 #include "lib/ifname.h"
 #include "lib/inet.h"
+#include "lib/util.h"
 #include "teardown/journal.h"
 
 #define JOURNAL_MAGIC "redox-net-journal 1"
@@ -52,7 +53,7 @@ static const char *validate(const struct journal_record *r)
 
 	switch (r->kind) {
 	case JREC_SYSCTL:
-		for (size_t i = 0; i < sizeof(allowed_sysctls) / sizeof(*allowed_sysctls); i++)
+		for (size_t i = 0; i < ARRAY_SIZE(allowed_sysctls); i++)
 			if (!strcmp(r->object, allowed_sysctls[i]))
 				return strspn(r->value, "0123456789") == strlen(r->value) ?
 				       NULL : "the old sysctl value is not a number";
@@ -89,16 +90,16 @@ const char *journal_parse_line(const char *line, struct journal_record *out)
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	if (strlen(line) > 3 * JOURNAL_FIELD_MAX)
+	if (strlen(line) > (size_t)3 * JOURNAL_FIELD_MAX)
 		return "line too long";
 	if (sscanf(line, "%15s %63s %63s %c", kind, out->object, out->value, &extra) != 3)
 		return "expected KIND OBJECT VALUE";
 	if (!token_ok(out->object) || !token_ok(out->value))
 		return "unexpected characters";
-	for (i = 0; i < sizeof(kind_names) / sizeof(*kind_names); i++)
+	for (i = 0; i < ARRAY_SIZE(kind_names); i++)
 		if (!strcmp(kind, kind_names[i]))
 			break;
-	if (i == sizeof(kind_names) / sizeof(*kind_names))
+	if (i == ARRAY_SIZE(kind_names))
 		return "unknown record kind";
 	out->kind = (enum journal_kind)i;
 	return validate(out);

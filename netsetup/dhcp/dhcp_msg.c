@@ -3,6 +3,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/util.h"
 #include "netsetup/dhcp/dhcp_msg.h"
 
 /* Offsets into the fixed BOOTP header (RFC 2131 §2, figure 1). */
@@ -245,7 +246,7 @@ const char *dhcp_parse_error(int result)
 		[DHCP_PARSE_BAD_OVERLOAD] = "option 52 malformed, repeated or nested",
 	};
 
-	if (result < 0 || (size_t)result >= sizeof(text) / sizeof(text[0]))
+	if (result < 0 || (size_t)result >= ARRAY_SIZE(text))
 		return "unknown error";
 	return text[result];
 }
@@ -261,7 +262,7 @@ const char *dhcp_type_name(uint8_t type)
 		"DHCPACK", "DHCPNAK", "DHCPRELEASE", "DHCPINFORM",
 	};
 
-	return type < sizeof(names) / sizeof(names[0]) ? names[type] : names[0];
+	return type < ARRAY_SIZE(names) ? names[type] : names[0];
 }
 
 /**

@@ -305,6 +305,8 @@ static const char *apply_record(void *ctx, const struct lease_record *r)
 		return "address outside the served subnet";
 	if (r->kind == LEASE_REC_BIND) {
 		l = assign(s, r->mac, r->ip, LEASE_BOUND, r->time);
+		if (!l)
+			return "address outside the served subnet";
 		memcpy(l->hostname, r->hostname, r->hostname_len);
 		l->hostname_len = r->hostname_len;
 	} else if (r->kind == LEASE_REC_RELEASE) {
