@@ -69,7 +69,7 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 # The security suite runs a real setuid helper; its policy and lock paths are
 # compiled in, so it gets its own build of helper_main.c with test paths.
 TEST_POLICY_FILE := /run/redox-net-test/policy
-TEST_HELPER_LOCK := /run/redox-net-test/helper.lock
+TEST_HELPER_LOCK := /run/redox-net-test-lock/helper.lock
 TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))

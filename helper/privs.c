@@ -80,7 +80,7 @@ static int open_std_fds(void)
  * @why:	on failure, what was refused
  *
  * argc == 0 is refused before anything reads argv (CVE-2021-4034).  The
- * environment is cleared even though glibc already filtered it for AT_SECURE:
+ * environment is wiped and cleared even though glibc already filtered it for AT_SECURE:
  * nothing here reads it, and an empty one cannot surprise a library.  No core
  * dump and no ptrace: the process holds root's capabilities for a moment and
  * later fds the caller has not been given yet.  The helper works only as a
@@ -98,6 +98,9 @@ int privs_sanitize_process(int argc, const char **why)
 		*why = "started without argv[0]";
 		return -1;
 	}
+	/* clearenv() only drops the pointers; /proc/PID/environ would still show the strings. */
+	for (char **e = environ; e && *e; e++)
+		explicit_bzero(*e, strlen(*e));
 	if (clearenv()) {
 		*why = "cannot clear the environment";
 		return -1;

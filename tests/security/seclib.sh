@@ -42,7 +42,9 @@ seclib_install() {
 	install -o root -g root -m 4755 "$BUILD/tests/bin/redox-net-helper" "$HDIR/redox-net-helper"
 	HELPER=$HDIR/redox-net-helper
 	mkdir -p "$POLICY_DIR"; chown root:root "$POLICY_DIR"; chmod 755 "$POLICY_DIR"
-	at_exit "rm -rf $HDIR $POLICY_DIR"
+	LOCK=/run/redox-net-test-lock/helper.lock
+	mkdir -p "${LOCK%/*}"; chmod 755 "${LOCK%/*}"
+	at_exit "rm -rf $HDIR $POLICY_DIR ${LOCK%/*}"
 	AUDIT=$RXN_WORK/audit.log
 }
 
@@ -63,3 +65,11 @@ mk_tap() {
 
 # tap_owner NS NAME: the owner the kernel reports (-1 if none).
 tap_owner() { ip netns exec "$1" cat "/sys/class/net/$2/owner"; }
+
+# hold_lock: hold the helper's quota lock in a background process; its pid is HOLDER.
+hold_lock() {
+	[ -e "$LOCK" ] || install -m 600 /dev/null "$LOCK"
+	bash -c 'exec 9<>"$1"; flock 9; exec sleep 60' _ "$LOCK" &
+	HOLDER=$!
+	sleep 0.3
+}
