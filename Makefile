@@ -46,7 +46,8 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all \
 endif
 
 CPPFLAGS += -I. -D_GNU_SOURCE -DREDOX_NET_VERSION='"$(VERSION)"' \
-            -DREDOX_NET_POLICY_FILE='"$(POLICY_FILE)"'
+            -DREDOX_NET_POLICY_FILE='"$(POLICY_FILE)"' \
+            -DREDOX_NET_HELPER_PATH='"$(LIBEXECDIR)/redox-net-helper"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) $(HARDENING) $(SAN_FLAGS) $(PKG_CFLAGS)
 LDFLAGS  += $(LD_HARDENING) $(SAN_FLAGS)
@@ -64,7 +65,13 @@ PROGRAMS  := $(BUILD)/bin/redox-netsetup \
              $(if $(wildcard helper/helper_main.c),$(BUILD)/bin/redox-net-helper) \
              $(if $(wildcard helper/runner_main.c),$(BUILD)/bin/redox-run-net)
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
-TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c))
+TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c)) \
+              $(patsubst tests/tools/so/%.c,$(BUILD)/tests/tools/%.so,$(wildcard tests/tools/so/*.c))
+# The security suite runs a real setuid helper; its policy and lock paths are
+# compiled in, so it gets its own build of helper_main.c with test paths.
+TEST_POLICY_FILE := /run/redox-net-test/policy
+TEST_HELPER_LOCK := /run/redox-net-test-lock/helper.lock
+TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
@@ -72,7 +79,7 @@ FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/
 all: programs tests
 programs: $(PROGRAMS)
 
-tests: $(UNIT_TESTS) $(TEST_TOOLS) $(BENCH_TOOLS)
+tests: $(UNIT_TESTS) $(TEST_TOOLS) $(TEST_PROGRAMS) $(BENCH_TOOLS)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(@D)
@@ -101,6 +108,19 @@ $(BUILD)/tests/unit/%: tests/unit/%.c $(ARCHIVE)
 $(BUILD)/tests/tools/%: tests/tools/%.c $(ARCHIVE)
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(ARCHIVE) $(PKG_LIBS)
+
+$(BUILD)/tests/tools/%.so: tests/tools/so/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
+
+$(BUILD)/obj-test/helper/helper_main.o: helper/helper_main.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(TEST_POLICY_FILE)"' \
+		-DREDOX_NET_HELPER_LOCK='"$(TEST_HELPER_LOCK)"' $(CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/tests/bin/redox-net-helper: $(BUILD)/obj-test/helper/helper_main.o $(ARCHIVE)
+	@mkdir -p $(@D)
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(ARCHIVE)
 	@mkdir -p $(@D)
@@ -169,4 +189,4 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-asan
 
--include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d)
+-include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d) $(BUILD)/obj-test/helper/helper_main.d

@@ -1,0 +1,293 @@
+// SPDX-License-Identifier: MIT
+/*
+ * helper_main.c - redox-net-helper: setuid root; checks the policy, opens TAP or
+ * macvtap queues for the caller and hands the fds back over a UNIX socket
+ *
+ * Order of events (docs/security.md): privs_* make the process the helper's
+ * own and drop to the caller with CAP_NET_ADMIN alone; only then are the
+ * policy, the request and the kernel's view of the device looked at.
+ */
+#include <errno.h>
+#include <linux/capability.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include "helper/audit.h"
+#include "helper/macvtap_open.h"
+#include "helper/privs.h"
+#include "helper/proto.h"
+#include "helper/quota.h"
+#include "helper/tap_queues.h"
+#include "lib/exitcodes.h"
+#include "lib/netlink.h"
+#include "policy/policy.h"
+
+#ifndef REDOX_NET_HELPER_LOCK
+#define REDOX_NET_HELPER_LOCK "/run/redox-net/helper.lock"
+#endif
+/* Longest wait for another helper's quota lock; see quota_lock(). */
+#define HELPER_LOCK_TIMEOUT_MS	5000
+/* Longest wait for a peer that does not read its reply (SECURITY.md attack 14). */
+#define HELPER_SEND_TIMEOUT_S	2
+
+/**
+ * struct helper - one request from start to reply
+ * @caller:	real ids, read before the drop
+ * @req:	the parsed request
+ * @request:	the request as text for the audit line
+ * @sock:	the reply socket
+ * @lock:	quota lock file
+ * @sk:		route socket
+ * @link:	the device, as the kernel describes it
+ * @d:		the policy decision
+ * @fds:	the opened queues
+ */
+struct helper {
+	struct caller caller;
+	struct proto_request req;
+	char request[64];
+	int sock, lock;
+	struct nl_sock *sk;
+	struct link_state link;
+	struct policy_decision d;
+	int fds[PROTO_MAX_QUEUES];
+};
+
+/**
+ * finish() - reply, audit and return the exit code; every outcome goes through here
+ * @h:		request state
+ * @status:	RN_EXIT_OK or the failure's exit code
+ * @reason:	for a failure, what went wrong (for the caller and the log)
+ *
+ * Return: @status, or RN_EXIT_FAILURE if a success could not be delivered.
+ */
+static int finish(struct helper *h, int status, const char *reason)
+{
+	struct proto_reply r = { .status = (uint16_t)status, .kind = (uint8_t)h->req.kind,
+				 .ifindex = (uint32_t)h->link.ifindex, .mtu = h->link.mtu };
+	struct audit_event e = {
+		.caller = &h->caller, .request = h->request, .queues = h->req.queues,
+		.policy_file = h->d.file, .policy_line = h->d.line, .device = h->req.ifname,
+		.ifindex = h->link.ifindex, .allowed = status == RN_EXIT_OK, .reason = reason,
+	};
+	int err;
+
+	memcpy(r.ifname, h->req.ifname, sizeof(r.ifname));
+	memcpy(r.mac, h->link.mac, sizeof(r.mac));
+	if (status == RN_EXIT_OK)
+		r.queues = h->req.queues;
+	else
+		snprintf(r.error, sizeof(r.error), "%s", reason);
+	err = proto_send_reply(h->sock, &r, h->fds);
+	if (err && status == RN_EXIT_OK) {
+		/* The fds never left; the claim stays and the next run counts it. */
+		e.allowed = 0;
+		e.reason = "the caller did not take the reply";
+		status = RN_EXIT_FAILURE;
+	}
+	audit_log(&e);
+	if (status != RN_EXIT_OK)
+		fprintf(stderr, "redox-net-helper: %s: %s\n", h->req.ifname, e.reason);
+	fds_close(h->fds, PROTO_MAX_QUEUES);
+	return status;
+}
+
+/**
+ * decide() - load the policy and ask it about this caller and this device kind
+ * @h:		request state, with @h->link filled
+ * @kind:	the kind the kernel reports
+ *
+ * Return: NULL if allowed, otherwise the reason (static or in @h->d).
+ */
+static const char *decide(struct helper *h, enum policy_kind kind)
+{
+	static char msg[POLICY_MSG_MAX + POLICY_PATH_MAX + 32];
+	struct policy_load_opts opts = { .trusted_uid = 0 };
+	struct policy_error err;
+	struct policy *p;
+
+	if (policy_load(REDOX_NET_POLICY_FILE, &opts, &p, &err)) {
+		policy_error_format(&err, msg, sizeof(msg));
+		return msg;
+	}
+	policy_check(p, h->caller.uid, h->caller.gids, h->caller.ngids, kind,
+		     h->req.ifname, h->req.queues, &h->d);
+	/* The decision's strings point into the policy: copy before freeing it. */
+	snprintf(msg, sizeof(msg), "%s", h->d.reason);
+	if (h->d.file) {
+		static char file[POLICY_PATH_MAX];
+
+		snprintf(file, sizeof(file), "%s", h->d.file);
+		h->d.file = file;
+	}
+	policy_free(p);
+	return h->d.verdict == POLICY_ALLOW ? NULL : msg;
+}
+
+/**
+ * claim_tap() - under the quota lock: count, attach, and make the device the caller's
+ * @h:		request state, policy already allowed
+ *
+ * A TAP is free when it has no owner or root's; one owned by the caller is
+ * his already and does not count twice; one owned by anybody else is theirs.
+ * After attaching, TUNSETOWNER records the claim in the kernel, where the
+ * next count sees it; the device is looked up again to be sure the fds belong
+ * to the very device that was checked (same ifindex, still in our group).
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *claim_tap(struct helper *h, int *status)
+{
+	bool mine = h->link.tun.has_owner && h->link.tun.owner == h->caller.uid;
+	struct link_state after;
+	unsigned int owned;
+	int err;
+
+	*status = RN_EXIT_PRIVILEGE;
+	if (h->link.tun.has_owner && h->link.tun.owner != 0 && !mine)
+		return "the TAP belongs to another user";
+	*status = RN_EXIT_FAILURE;
+	err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
+	if (err)
+		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
+					   "cannot take the quota lock";
+	if (quota_count_owned(h->sk, h->caller.uid, h->link.ifindex, &owned))
+		return "cannot list devices to count the quota";
+	if (owned + 1 > h->d.max_devices) {
+		*status = RN_EXIT_PRIVILEGE;
+		return "device quota reached (redox-netsetup down frees devices)";
+	}
+	if (privs_dac(true))
+		return "cannot raise CAP_DAC_OVERRIDE to open /dev/net/tun";
+	err = tap_queues_attach(h->req.ifname, h->req.queues, h->req.queues > 1, h->fds);
+	/* Raised for the opens alone: /dev/net/tun may be root's 0600. */
+	if (privs_drop_cap(CAP_DAC_OVERRIDE) && !err)
+		return "cannot drop CAP_DAC_OVERRIDE";
+	if (err) {
+		static char msg[96];
+
+		snprintf(msg, sizeof(msg), "cannot attach to the TAP: %s%s", strerror(-err),
+			 err == -EBUSY ? " (another process holds its queue)" : "");
+		return msg;
+	}
+	if (!mine && ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
+		return "cannot record the caller as the TAP's owner";
+	if (link_query(h->sk, h->req.ifname, &after) || after.ifindex != h->link.ifindex ||
+	    after.group != RN_IFGROUP || !after.tun.has_owner || after.tun.owner != h->caller.uid)
+		return "the TAP changed while it was being opened";
+	*status = RN_EXIT_OK;
+	return NULL;
+}
+
+/**
+ * open_device() - check the device's kind with the kernel, decide, and open its queues
+ * @h:		request state
+ * @status:	exit code for the outcome
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *open_device(struct helper *h, int *status)
+{
+	bool tap = h->req.kind == PROTO_KIND_TAP;
+	const char *why;
+	int err;
+
+	*status = RN_EXIT_FAILURE;
+	h->sk = nl_route_open();
+	if (!h->sk)
+		return "cannot open a netlink socket";
+	if (link_query(h->sk, h->req.ifname, &h->link)) {
+		memset(&h->link, 0, sizeof(h->link));
+		return "no such device (create it with 'sudo redox-netsetup up')";
+	}
+	/* Authorise by the kind the kernel reports, never by the name alone. */
+	*status = RN_EXIT_PRIVILEGE;
+	why = tap ? tap_link_problem(&h->link, h->req.queues) : macvtap_link_problem(&h->link);
+	if (why)
+		return why;
+	why = decide(h, tap ? POLICY_KIND_TAP : POLICY_KIND_MACVTAP);
+	if (why)
+		return why;
+	if (tap)
+		return claim_tap(h, status);
+	/* The kernel has no owner for a macvtap to count: the policy alone decides. */
+	*status = RN_EXIT_FAILURE;
+	if (privs_dac(true))
+		return "cannot raise CAP_DAC_OVERRIDE to open /dev/tapN";
+	err = macvtap_open_queues(&h->link, h->req.queues, h->fds);
+	/* Raised for this open alone: /dev/tapN is root's, mode 0600. */
+	if (privs_drop_cap(CAP_DAC_OVERRIDE) && !err)
+		return "cannot drop CAP_DAC_OVERRIDE";
+	if (err)
+		return "cannot open the macvtap's /dev/tap node";
+	*status = RN_EXIT_OK;
+	return NULL;
+}
+
+/* Exit before any reply socket is trusted: stderr and the audit log only. */
+static int refuse_early(struct helper *h, int status, const char *reason)
+{
+	struct audit_event e = { .caller = NULL, .request = h->request, .queues = h->req.queues,
+				 .device = h->req.ifname, .reason = reason };
+
+	close_range(3, ~0u, 0);
+	audit_log(&e);
+	fprintf(stderr, "redox-net-helper: %s\n", reason);
+	return status;
+}
+
+/* The request words, joined with spaces, for the audit line (escaped there). */
+static void request_text(char *out, size_t size, int argc, char *argv[])
+{
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (int i = 1; i < argc && o + 1 < size; i++)
+		o += (size_t)snprintf(out + o, size - o, "%s%s", i > 1 ? "," : "", argv[i]);
+}
+
+int main(int argc, char *argv[])
+{
+	static struct helper h = { .sock = -1, .lock = -1 };
+	struct timeval send_timeout = { .tv_sec = HELPER_SEND_TIMEOUT_S };
+	char why_buf[PROTO_ERROR_MAX];
+	const char *why;
+	int status;
+
+	for (unsigned int i = 0; i < PROTO_MAX_QUEUES; i++)
+		h.fds[i] = -1;
+	if (privs_sanitize_process(argc, &why))
+		return argc < 1 ? RN_EXIT_USAGE : refuse_early(&h, RN_EXIT_PRIVILEGE, why);
+	request_text(h.request, sizeof(h.request), argc, argv);
+	if (proto_parse_request(argc, argv, &h.req, why_buf, sizeof(why_buf))) {
+		h.req.ifname[0] = '\0';
+		return refuse_early(&h, RN_EXIT_USAGE, why_buf);
+	}
+	if (privs_check_socket(h.req.fd, &why))
+		return refuse_early(&h, RN_EXIT_USAGE, why);
+	h.sock = h.req.fd;
+	if (privs_close_other_fds(h.sock) || privs_read_caller(&h.caller))
+		return refuse_early(&h, RN_EXIT_FAILURE, "cannot close inherited fds or read the caller's ids");
+	h.lock = privs_open_lock(REDOX_NET_HELPER_LOCK, &why);
+	if (h.lock < 0)
+		return finish(&h, RN_EXIT_FAILURE, why);
+	if (privs_drop_to_caller(&h.caller, &why))
+		return finish(&h, RN_EXIT_FAILURE, why);
+	if (setsockopt(h.sock, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout)))
+		return finish(&h, RN_EXIT_FAILURE, "cannot set a send timeout on the reply socket");
+
+	why = open_device(&h, &status);
+	/* Every queue is open (or none is): nothing after this needs a capability. */
+	if (privs_drop_all() && !why) {
+		why = "cannot drop the last capabilities";
+		status = RN_EXIT_FAILURE;
+	}
+	nl_route_close(h.sk);
+	close(h.lock);
+	return finish(&h, status, why ? why : "allowed");
+}

@@ -1,0 +1,80 @@
+// SPDX-License-Identifier: MIT
+/* quota.c - the helper's device quota: one lock with a deadline, and counting what the kernel shows */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/time.h>
+
+#include "helper/quota.h"
+#include "lib/netlink.h"
+
+/* Does nothing: its only job is to make a blocked flock() return EINTR. */
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+/**
+ * quota_lock() - take the exclusive quota lock, giving up after @timeout_ms
+ * @fd:		the lock file, from privs_open_lock()
+ * @timeout_ms:	how long to wait
+ *
+ * Counting devices and claiming one must be one step for all helpers at once,
+ * or two parallel requests could both see N-1 and both succeed (SECURITY.md
+ * attack 11).  The caller can SIGSTOP his own helper while it holds the lock,
+ * so waiting is bounded (attack 13): a blocked flock() is interrupted by a
+ * timer whose handler is installed without SA_RESTART.  The kernel queues
+ * flock waiters, so under load requests still go through in order.
+ *
+ * Return: 0, -ETIMEDOUT, or another negative errno.
+ */
+int quota_lock(int fd, unsigned int timeout_ms)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };
+	struct itimerval t = { .it_value = { .tv_sec = timeout_ms / 1000,
+					     .tv_usec = (timeout_ms % 1000) * 1000 } };
+	struct itimerval off = { 0 };
+	int err = 0;
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &t, NULL) < 0)
+		return -errno;
+	if (flock(fd, LOCK_EX) < 0)
+		err = errno == EINTR ? -ETIMEDOUT : -errno;
+	setitimer(ITIMER_REAL, &off, NULL);
+	return err;
+}
+
+/**
+ * quota_count_owned() - count the redox-net TAPs the kernel says belong to @uid
+ * @sk:		route socket
+ * @uid:	caller
+ * @exclude_ifindex: the device being requested, counted by the caller itself
+ * @count:	result
+ *
+ * What counts is the kernel's IFLA_TUN_OWNER on TAPs in redox-net's netdev
+ * group, not a record of fds handed out: a helper killed at any point leaves
+ * either an unclaimed device or one owned by the caller, and both are counted
+ * correctly by the next run without any bookkeeping to repair.
+ *
+ * Return: 0 or a negative errno.
+ */
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count)
+{
+	struct link_state *links;
+	size_t n;
+	int err = link_list(sk, &links, &n);
+
+	if (err)
+		return err;
+	*count = 0;
+	for (size_t i = 0; i < n; i++)
+		if (links[i].group == RN_IFGROUP && link_is_tap(&links[i]) &&
+		    links[i].tun.has_owner && links[i].tun.owner == uid &&
+		    links[i].ifindex != exclude_ifindex)
+			(*count)++;
+	free(links);
+	return 0;
+}

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+/* quota.h - the helper's device quota: one lock with a deadline, and counting what the kernel shows */
+#ifndef REDOX_NET_QUOTA_H
+#define REDOX_NET_QUOTA_H
+
+#include <sys/types.h>
+
+struct nl_sock;
+
+int quota_lock(int fd, unsigned int timeout_ms);
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count);
+
+#endif

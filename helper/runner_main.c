@@ -1,0 +1,183 @@
+// SPDX-License-Identifier: MIT
+/*
+ * runner_main.c - redox-run-net: get the TAP queue fds (from the kernel when the
+ * user owns the TAP, otherwise from redox-net-helper), put them at 3, 4, ... and
+ * exec Cloud Hypervisor or QEMU directly, never through a shell or sudo
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "helper/proto.h"
+#include "helper/runner_fds.h"
+#include "helper/vmm_argv.h"
+#include "lib/exitcodes.h"
+#include "lib/ifname.h"
+#include "lib/log.h"
+
+#ifndef REDOX_NET_HELPER_PATH
+#define REDOX_NET_HELPER_PATH "/usr/local/libexec/redox-net/redox-net-helper"
+#endif
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: redox-run-net [OPTION]... --disk IMAGE [-- EXTRA VMM ARGS]\n\n"
+		"  --tap NAME           TAP to use (default $TAP_NAME or tap0)\n"
+		"  --macvtap NAME       use a macvtap instead; the guest takes its MAC\n"
+		"  --queues N           queue fds (default 1; the TAP must be multi-queue for N>1)\n"
+		"  --profile P          minimal (default), performance (direct I/O, hugepages,\n"
+		"                       one queue per vCPU), dev (API socket, --seccomp log)\n"
+		"  --vmm ch|qemu        Cloud Hypervisor (default) or QEMU\n"
+		"  --mac MAC            guest MAC (default 52:54:00:12:34:56)\n"
+		"  --cpus N --memory SIZE --firmware FILE --api-socket PATH\n"
+		"  --bw-size BYTES --bw-refill-ms MS   network rate limit\n"
+		"  --dry-run            print the VMM command line and fd table, do not run it\n"
+		"  --help, --version\n\n"
+		"Environment: TAP_NAME CH_CPUS CH_MEMORY CH_HUGEPAGES CH_API_SOCKET CH_BIN CH_FIRMWARE\n"
+		"Exit codes: 0 ok (the VMM's own when it runs), 1 failure, 2 usage, 3 policy denial\n");
+}
+
+/* Return: the environment variable, or @def when it is unset or empty. */
+static const char *env_or(const char *name, const char *def)
+{
+	const char *v = getenv(name);
+
+	return v && *v ? v : def;
+}
+
+/**
+ * struct runner - what the command line and environment asked for
+ * @req:	the device request
+ * @vmm:	the VM
+ * @dry_run:	print instead of exec
+ * @mac_given:	--mac was given
+ */
+struct runner {
+	struct proto_request req;
+	struct vmm_opts vmm;
+	bool dry_run, mac_given;
+};
+
+static int parse_args(struct runner *r, int argc, char *argv[])
+{
+	enum { O_TAP = 256, O_MACVTAP, O_QUEUES, O_PROFILE, O_VMM, O_MAC, O_CPUS, O_MEMORY,
+	       O_FIRMWARE, O_API, O_BW, O_REFILL, O_DISK, O_DRY, O_HELP, O_VERSION };
+	static const struct option longopts[] = {
+		{ "tap", 1, 0, O_TAP }, { "macvtap", 1, 0, O_MACVTAP }, { "queues", 1, 0, O_QUEUES },
+		{ "profile", 1, 0, O_PROFILE }, { "vmm", 1, 0, O_VMM }, { "mac", 1, 0, O_MAC },
+		{ "cpus", 1, 0, O_CPUS }, { "memory", 1, 0, O_MEMORY }, { "firmware", 1, 0, O_FIRMWARE },
+		{ "api-socket", 1, 0, O_API }, { "bw-size", 1, 0, O_BW }, { "bw-refill-ms", 1, 0, O_REFILL },
+		{ "disk", 1, 0, O_DISK }, { "dry-run", 0, 0, O_DRY }, { "help", 0, 0, O_HELP },
+		{ "version", 0, 0, O_VERSION }, { 0, 0, 0, 0 },
+	};
+	const char *name = env_or("TAP_NAME", "tap0"), *profile = "minimal";
+	bool queues_given = false;
+	int c;
+
+	r->req.kind = PROTO_KIND_TAP;
+	r->req.queues = 1;
+	r->vmm.bin = NULL;
+	r->vmm.mac = "52:54:00:12:34:56";
+	r->vmm.cpus = (unsigned int)atoi(env_or("CH_CPUS", "4"));
+	r->vmm.memory = env_or("CH_MEMORY", "2048M");
+	r->vmm.hugepages = !strcmp(env_or("CH_HUGEPAGES", "0"), "1");
+	r->vmm.api_socket = getenv("CH_API_SOCKET");
+	r->vmm.firmware = getenv("CH_FIRMWARE");
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_TAP: name = optarg; r->req.kind = PROTO_KIND_TAP; break;
+		case O_MACVTAP: name = optarg; r->req.kind = PROTO_KIND_MACVTAP; break;
+		case O_QUEUES:
+			r->req.queues = (unsigned int)strtoul(optarg, NULL, 10);
+			queues_given = true;
+			break;
+		case O_PROFILE: profile = optarg; break;
+		case O_VMM: r->vmm.qemu = !strcmp(optarg, "qemu"); break;
+		case O_MAC: r->vmm.mac = optarg; r->mac_given = true; break;
+		case O_CPUS: r->vmm.cpus = (unsigned int)atoi(optarg); break;
+		case O_MEMORY: r->vmm.memory = optarg; break;
+		case O_FIRMWARE: r->vmm.firmware = optarg; break;
+		case O_API: r->vmm.api_socket = optarg; break;
+		case O_BW: r->vmm.bw_size = strtoull(optarg, NULL, 10); break;
+		case O_REFILL: r->vmm.bw_refill_ms = strtoull(optarg, NULL, 10); break;
+		case O_DISK: r->vmm.disk = optarg; break;
+		case O_DRY: r->dry_run = true; break;
+		case O_HELP: usage(stdout); exit(RN_EXIT_OK);
+		case O_VERSION: printf("redox-run-net %s\n", REDOX_NET_VERSION); exit(RN_EXIT_OK);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (!strcmp(profile, "performance")) {
+		r->vmm.direct_io = true;
+		r->vmm.hugepages = true;
+		if (!queues_given)
+			r->req.queues = r->vmm.cpus;
+	} else if (!strcmp(profile, "dev")) {
+		r->vmm.seccomp_log = true;
+		if (!r->vmm.api_socket)
+			r->vmm.api_socket = "/tmp/redox-run-net.sock";
+	} else if (strcmp(profile, "minimal")) {
+		log_err("unknown profile '%s' (minimal, performance, dev)", profile);
+		return -1;
+	}
+	if (ifname_problem(name)) {
+		log_err("bad interface name: %s", ifname_problem(name));
+		return -1;
+	}
+	memcpy(r->req.ifname, name, strlen(name) + 1);
+	if (!r->vmm.disk || r->req.queues < 1 || r->req.queues > PROTO_MAX_QUEUES ||
+	    r->vmm.cpus < 1 || r->vmm.cpus > 255) {
+		log_err("--disk IMAGE is required, --queues is 1..%u, --cpus 1..255", PROTO_MAX_QUEUES);
+		return -1;
+	}
+	r->vmm.bin = env_or("CH_BIN", r->vmm.qemu ? "qemu-system-x86_64" : "cloud-hypervisor");
+	return 0;
+}
+
+int main(int argc, char *argv[])
+{
+	static char store[8192], mac[18];
+	static int fds[PROTO_MAX_QUEUES];
+	static struct runner r;
+	const char *vargv[VMM_ARGV_MAX];
+	struct proto_reply info;
+	bool via_helper;
+
+	log_init("redox-run-net");
+	if (parse_args(&r, argc, argv))
+		return RN_EXIT_USAGE;
+	/* Tests point this at a test build; the setuid helper itself never reads the environment. */
+	if (runner_get_fds(env_or("REDOX_NET_HELPER", REDOX_NET_HELPER_PATH), &r.req, fds,
+			   &info, &via_helper))
+		return RN_EXIT_FAILURE;
+	if (r.req.kind == PROTO_KIND_MACVTAP && !r.mac_given) {
+		/* A macvtap only passes frames for its own MAC: the guest must use it. */
+		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", info.mac[0], info.mac[1],
+			 info.mac[2], info.mac[3], info.mac[4], info.mac[5]);
+		r.vmm.mac = mac;
+	}
+	r.vmm.nfds = r.req.queues;
+	if (vmm_build_argv(&r.vmm, store, sizeof(store), vargv, argc - optind, argv + optind) < 0) {
+		log_err("the VMM command line is too long");
+		return RN_EXIT_USAGE;
+	}
+	if (r.dry_run) {
+		for (int i = 0; vargv[i]; i++)
+			printf("%s%s", i ? " " : "", vargv[i]);
+		printf("\n");
+		for (unsigned int i = 0; i < r.req.queues; i++)
+			printf("fd %u: %s queue %u (%s)\n", 3 + i, r.req.ifname, i,
+			       via_helper ? "from redox-net-helper" : "opened directly");
+		return RN_EXIT_OK;
+	}
+	if (runner_place_fds(fds, r.req.queues)) {
+		log_err("cannot place the queue fds at 3..");
+		return RN_EXIT_FAILURE;
+	}
+	execvp(vargv[0], (char *const *)vargv);
+	log_err("cannot run %s: %m", vargv[0]);
+	return RN_EXIT_FAILURE;
+}
