@@ -21,5 +21,5 @@ int main(int argc, char **argv)
 			return RN_EXIT_USAGE;
 		}
 	}
-	return dhcp_serve(&cfg);
+	return dhcp_serve(&cfg, -1);
 }
