@@ -62,7 +62,7 @@ int down_main(int argc, char *argv[])
 	}
 	failed += teardown_replay(sk, &j, 0, &opts);
 	if (cfg.all)
-		failed += teardown_leftovers(sk);
+		failed += teardown_leftovers(sk, cfg.run_dir);
 	nl_route_close(sk);
 	journal_close(&j);
 	nft_close();	/* last: it may wait out the grace period of the table delete */

@@ -14,6 +14,7 @@
 #include "netsetup/config.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/sysctl.h"
+#include "teardown/daemon.h"
 #include "teardown/journal.h"
 
 /**
@@ -68,6 +69,7 @@ static void describe_device(struct nl_sock *sk, struct object_state *o)
 static void describe(struct nl_sock *sk, struct object_state *o)
 {
 	const struct journal_record *r = &o->rec;
+	struct daemon_id id;
 	struct link_state l;
 	struct rn_prefix p;
 	unsigned int rules;
@@ -94,6 +96,12 @@ static void describe(struct nl_sock *sk, struct object_state *o)
 		o->present = nft_table_rule_count(&rules) == 0;
 		snprintf(o->detail, sizeof(o->detail), "%u rules", o->present ? rules : 0);
 		snprintf(o->json, sizeof(o->json), ", \"rules\": %u", o->present ? rules : 0);
+		break;
+	case JREC_DHCP:
+		o->present = !daemon_id_parse(r->object, r->value, &id) && daemon_running(&id);
+		snprintf(o->detail, sizeof(o->detail), "DHCP responder, pid %s%s", r->object,
+			 o->present ? "" : " (not running: 'redox-netsetup up --dhcp' starts it again)");
+		snprintf(o->json, sizeof(o->json), ", \"pid\": %s", r->object);
 		break;
 	}
 }

@@ -7,13 +7,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
+#include "lib/caps.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
 #include "lib/util.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
+#include "netsetup/dhcp_background.h"
 #include "netsetup/fault.h"
 #include "netsetup/firewall_audit.h"
 #include "netsetup/macvtap.h"
@@ -27,12 +30,14 @@
 /**
  * struct up_ctx - state shared by the steps of one `up`
  * @cfg:	settings
+ * @dhcp:	the responder's configuration, with --dhcp
  * @sk:		route socket
  * @j:		journal, locked
  * @changed:	some step changed the system
  */
 struct up_ctx {
 	const struct netsetup_config *cfg;
+	const struct dhcp_config *dhcp;
 	struct nl_sock *sk;
 	struct journal *j;
 	bool changed;
@@ -50,7 +55,7 @@ struct up_step {
 	unsigned int modes;
 };
 
-enum { MODE_TAP = 1, MODE_MACVTAP = 2 };
+enum { MODE_TAP = 1, MODE_MACVTAP = 2, MODE_DHCP = 4 };
 
 static int record(struct up_ctx *ctx, enum journal_kind kind, const char *object, const char *value)
 {
@@ -290,6 +295,53 @@ static int step_nft(struct up_ctx *ctx)
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
+/* dhcp_running() - Return: true if a responder this journal started still runs */
+static bool dhcp_running(const struct journal *j)
+{
+	struct daemon_id id;
+
+	for (size_t i = 0; i < j->count; i++)
+		if (j->recs[i].kind == JREC_DHCP &&
+		    !daemon_id_parse(j->recs[i].object, j->recs[i].value, &id) && daemon_running(&id))
+			return true;
+	return false;
+}
+
+/*
+ * The responder is forked held back, journaled by pid and start time, and
+ * only then let go; `up` returns once it listens, because Redox's client
+ * sends a single DISCOVER.  It comes last, so that it serves an address that
+ * is already on the TAP.
+ */
+static int step_dhcp(struct up_ctx *ctx)
+{
+	struct dhcp_background bg;
+	char pid[16], start[24];
+	int err;
+
+	if (dhcp_running(ctx->j))
+		return 0;
+	err = dhcp_background_spawn(ctx->dhcp, ctx->cfg->run_dir, &bg);
+	if (err) {
+		log_err("cannot start the DHCP responder: %s", strerror(-err));
+		return RN_EXIT_FAILURE;
+	}
+	snprintf(pid, sizeof(pid), "%d", (int)bg.id.pid);
+	snprintf(start, sizeof(start), "%llu", bg.id.start);
+	if (record(ctx, JREC_DHCP, pid, start)) {
+		dhcp_background_close(&bg);
+		daemon_stop(&bg.id);
+		daemon_pidfile_remove(ctx->cfg->run_dir, &bg.id);
+		return RN_EXIT_FAILURE;
+	}
+	err = ACT(ctx, "dhcp", dhcp_background_release(&bg));
+	dhcp_background_close(&bg);
+	if (!err)
+		log_info("the DHCP responder serves %s (pid %s, log %s/%s)", ctx->cfg->tap, pid,
+			 ctx->cfg->run_dir, DAEMON_LOGFILE);
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
 static const struct up_step steps[] = {
 	{ "preflight", step_preflight, MODE_TAP | MODE_MACVTAP },
 	{ "forwarding", step_forwarding, MODE_TAP },
@@ -298,6 +350,7 @@ static const struct up_step steps[] = {
 	{ "address", step_address, MODE_TAP },
 	{ "link-up", step_link_up, MODE_TAP },
 	{ "nft", step_nft, MODE_TAP },
+	{ "dhcp", step_dhcp, MODE_DHCP },
 };
 
 /* Settle who may open the TAP: exactly one of --owner/--group, else $SUDO_USER. */
@@ -341,9 +394,11 @@ static int resolve_owner(struct netsetup_config *cfg)
  */
 int up_main(int argc, char *argv[])
 {
+	static const int net_admin[] = { CAP_NET_ADMIN };
 	struct netsetup_config cfg;
+	struct dhcp_config dhcp;
 	struct journal j;
-	struct up_ctx ctx = { .cfg = &cfg, .j = &j };
+	struct up_ctx ctx = { .cfg = &cfg, .dhcp = &dhcp, .j = &j };
 	unsigned int mode;
 	size_t start;
 	int rc, err;
@@ -351,7 +406,19 @@ int up_main(int argc, char *argv[])
 	rc = config_parse(&cfg, argc, argv, FOR_UP, "Usage: redox-netsetup up [OPTION]...");
 	if (rc >= 0)
 		return rc;
-	mode = cfg.macvtap[0] ? MODE_MACVTAP : MODE_TAP;
+	/* main() left the responder's capabilities for --dhcp; without it, only CAP_NET_ADMIN stays. */
+	if (!cfg.dhcp_on && caps_have_net_admin() && caps_keep_only(net_admin, 1)) {
+		log_err("cannot drop capabilities other than CAP_NET_ADMIN");
+		return RN_EXIT_FAILURE;
+	}
+	if (cfg.dhcp_on && cfg.macvtap[0]) {
+		log_err("--dhcp serves a TAP: the host cannot reach a macvtap guest");
+		log_hint("use the DHCP server of the network --link %s is on", cfg.link);
+		return RN_EXIT_USAGE;
+	}
+	if (cfg.dhcp_on && (rc = config_dhcp(&cfg, &dhcp)))
+		return rc;
+	mode = cfg.macvtap[0] ? MODE_MACVTAP : MODE_TAP | (cfg.dhcp_on ? MODE_DHCP : 0);
 	if (cfg.list_steps) {
 		for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 			if (steps[i].modes & mode)

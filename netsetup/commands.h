@@ -7,5 +7,6 @@ int up_main(int argc, char *argv[]);
 int down_main(int argc, char *argv[]);
 int status_main(int argc, char *argv[]);
 int doctor_main(int argc, char *argv[]);
+int dhcp_main(int argc, char *argv[]);
 
 #endif

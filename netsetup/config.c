@@ -126,25 +126,55 @@ static const char *set_all(struct netsetup_config *c, const char *v) { (void)v; 
 static const char *set_json(struct netsetup_config *c, const char *v) { (void)v; c->json = true; return NULL; }
 static const char *set_list_steps(struct netsetup_config *c, const char *v) { (void)v; c->list_steps = true; return NULL; }
 static const char *set_check(struct netsetup_config *c, const char *v) { (void)v; c->check = true; return NULL; }
+static const char *set_dhcp_on(struct netsetup_config *c, const char *v) { (void)v; c->dhcp_on = true; return NULL; }
 
-#define ALL_CMDS (FOR_UP | FOR_DOWN | FOR_STATUS | FOR_DOCTOR)
+/* The responder's own options go straight to its parser (docs/dhcp.md). */
+#define DHCP_SETTER(fn, key) \
+	static const char *fn(struct netsetup_config *c, const char *v) { return dhcp_config_set(&c->dhcp, key, v); }
+DHCP_SETTER(set_dhcp_pool, "pool")
+DHCP_SETTER(set_dhcp_static, "static")
+DHCP_SETTER(set_dhcp_dns, "dns")
+DHCP_SETTER(set_dhcp_domain, "domain")
+DHCP_SETTER(set_dhcp_route, "route")
+DHCP_SETTER(set_dhcp_lease_time, "lease-time")
+DHCP_SETTER(set_dhcp_mtu, "mtu")
+DHCP_SETTER(set_lease_dir, "lease-dir")
+DHCP_SETTER(set_dhcp_user, "user")
+DHCP_SETTER(set_dhcp_group, "group")
+static const char *set_allow_relay(struct netsetup_config *c, const char *v) { (void)v; return dhcp_config_set(&c->dhcp, "allow-relay", "yes"); }
+
+#define NET_CMDS (FOR_UP | FOR_DOWN | FOR_STATUS | FOR_DOCTOR)
+#define ALL_CMDS (NET_CMDS | FOR_DHCP)
+#define DHCP_CMDS (FOR_UP | FOR_DHCP)
 static const struct option_def option_defs[] = {
-	{ "tap", "NAME", ALL_CMDS, set_tap, "TAP device name (default tap0)" },
-	{ "address", "ADDR/LEN", ALL_CMDS, set_address, "router address on the TAP (default 172.16.0.1/24)" },
+	{ "tap", "NAME", ALL_CMDS, set_tap, "TAP device name (default tap0); dhcp: the interface it serves" },
+	{ "address", "ADDR/LEN", ALL_CMDS, set_address, "router address on the TAP (default 172.16.0.1/24); the DHCP server's" },
 	{ "owner", "USER", FOR_UP, set_owner, "user allowed to open the TAP (default $SUDO_USER)" },
 	{ "group", "GROUP", FOR_UP, set_group, "group allowed to open the TAP, instead of --owner" },
 	{ "queues", "N", FOR_UP, set_queues, "TAP queues, 1 to 256; more than 1 makes it multi-queue" },
 	{ "uplink", "IFACE", FOR_UP | FOR_DOCTOR, set_uplink, "masquerade only traffic leaving through IFACE" },
-	{ "macvtap", "NAME", ALL_CMDS, set_macvtap, "create a macvtap NAME on --link instead of a TAP" },
+	{ "macvtap", "NAME", NET_CMDS, set_macvtap, "create a macvtap NAME on --link instead of a TAP" },
 	{ "link", "IFACE", FOR_UP, set_link, "the macvtap's host interface" },
 	{ "mac", "MAC", FOR_UP, set_mac, "guest MAC, which the macvtap takes (default 52:54:00:12:34:56)" },
 	{ "mode", "MODE", FOR_UP, set_mode, "macvtap mode: bridge (default), vepa, private, passthru" },
-	{ "run-dir", "DIR", ALL_CMDS, set_run_dir, "journal directory (default /run/redox-net)" },
+	{ "run-dir", "DIR", NET_CMDS, set_run_dir, "journal directory (default /run/redox-net)" },
 	{ "keep-forwarding", NULL, FOR_DOWN, set_keep_forwarding, "leave net.ipv4.ip_forward as it is" },
 	{ "all", NULL, FOR_DOWN, set_all, "also remove managed devices and tables the journal does not list" },
 	{ "json", NULL, FOR_STATUS, set_json, "print machine-readable JSON" },
 	{ "list-steps", NULL, FOR_UP, set_list_steps, "print the steps up would take, and exit" },
 	{ "check", NULL, ALL_CMDS, set_check, "validate the settings and exit; changes nothing, needs no root" },
+	{ "dhcp", NULL, FOR_UP, set_dhcp_on, "also start the DHCP responder in the background" },
+	{ "dhcp-pool", "FIRST-LAST", DHCP_CMDS, set_dhcp_pool, "addresses handed out (default .2 to the last host)" },
+	{ "dhcp-static", "MAC=IP[,NAME]", DHCP_CMDS, set_dhcp_static, "fixed binding; repeatable (default 52:54:00:12:34:56=172.16.0.2)" },
+	{ "dhcp-dns", "IP[,IP]", DHCP_CMDS, set_dhcp_dns, "DNS servers for the guest (default 1.1.1.1)" },
+	{ "dhcp-domain", "NAME", DHCP_CMDS, set_dhcp_domain, "domain name (options 15 and 119)" },
+	{ "dhcp-route", "PREFIX,GW", DHCP_CMDS, set_dhcp_route, "classless static route (option 121); repeatable" },
+	{ "dhcp-lease-time", "SECONDS", DHCP_CMDS, set_dhcp_lease_time, "lease length (default 3600)" },
+	{ "dhcp-mtu", "MTU", DHCP_CMDS, set_dhcp_mtu, "interface MTU for the guest (option 26; default not sent)" },
+	{ "lease-dir", "DIR", DHCP_CMDS, set_lease_dir, "lease journal directory (default /var/lib/redox-net/dhcp)" },
+	{ "allow-relay", NULL, DHCP_CMDS, set_allow_relay, "answer relayed requests (giaddr set), e.g. from perfdhcp" },
+	{ "dhcp-user", "USER", DHCP_CMDS, set_dhcp_user, "user the responder runs as after binding port 67 (default nobody)" },
+	{ "dhcp-group", "GROUP", DHCP_CMDS, set_dhcp_group, "its group (default the user's primary group)" },
 };
 #define N_OPTION_DEFS (ARRAY_SIZE(option_defs))
 
@@ -184,6 +214,7 @@ static void config_defaults(struct netsetup_config *cfg)
 	mac_parse(RN_DEFAULT_GUEST_MAC, cfg->mac);
 	macvtap_mode_parse("bridge", &cfg->mode);
 	cfg->queues = 1;
+	dhcp_config_defaults(&cfg->dhcp);
 }
 
 /**
@@ -285,14 +316,14 @@ static void print_usage(FILE *out, const char *usage, unsigned int command)
 	fprintf(out, "%s\n\nOptions:\n", usage);
 	for (size_t i = 0; i < N_OPTION_DEFS; i++) {
 		const struct option_def *d = &option_defs[i];
-		char left[40];
+		char left[48];
 
 		if (!(d->commands & command))
 			continue;
 		snprintf(left, sizeof(left), "--%s%s%s", d->name, d->arg ? " " : "", d->arg ? d->arg : "");
-		fprintf(out, "  %-24s %s\n", left, d->help);
+		fprintf(out, "  %-28s %s\n", left, d->help);
 	}
-	fprintf(out, "  %-24s %s\n  %-24s %s\n", "--config FILE", "read key = value settings first",
+	fprintf(out, "  %-28s %s\n  %-28s %s\n", "--config FILE", "read key = value settings first",
 		"--help", "show this help");
 }
 
@@ -359,4 +390,33 @@ int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned i
 		return RN_EXIT_USAGE;
 	}
 	return -1;
+}
+
+/**
+ * config_dhcp() - the responder's configuration: its options plus --tap and --address
+ * @cfg:	parsed settings
+ * @out:	configuration for dhcp_serve()
+ *
+ * The responder serves the TAP `up` made, from the router address `up` put
+ * on it, so those two come from the same settings and cannot disagree.
+ *
+ * Return: 0, or RN_EXIT_USAGE after saying what is wrong.
+ */
+int config_dhcp(const struct netsetup_config *cfg, struct dhcp_config *out)
+{
+	char server[RN_PREFIX_STRLEN];
+	const char *why;
+
+	*out = cfg->dhcp;
+	prefix_format(&cfg->address, false, server);
+	why = dhcp_config_set(out, "interface", cfg->tap);
+	if (!why)
+		why = dhcp_config_set(out, "server", server);
+	if (!why)
+		why = dhcp_config_check(out);
+	if (why) {
+		log_err("DHCP settings: %s", why);
+		return RN_EXIT_USAGE;
+	}
+	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "lib/inet.h"
+#include "netsetup/dhcp/dhcp_config.h"
 #include "netsetup/tap.h"
 
 #define RN_DEFAULT_RUN_DIR "/run/redox-net"
@@ -23,6 +24,7 @@ enum {
 	FOR_DOWN = 1 << 1,
 	FOR_STATUS = 1 << 2,
 	FOR_DOCTOR = 1 << 3,
+	FOR_DHCP = 1 << 4,
 };
 
 /**
@@ -44,6 +46,9 @@ enum {
  * @json:	status: machine-readable output
  * @list_steps:	up: print the step names and exit
  * @check:	validate the settings and exit without changing anything
+ * @dhcp_on:	up: also start the DHCP responder in the background (--dhcp)
+ * @dhcp:	up --dhcp and dhcp: the responder's settings, except its interface
+ *		and server address, which config_dhcp() takes from @tap and @address
  */
 struct netsetup_config {
 	char run_dir[PATH_MAX];
@@ -57,7 +62,8 @@ struct netsetup_config {
 	char link[IFNAMSIZ];
 	uint8_t mac[RN_MAC_LEN];
 	uint32_t mode;
-	bool keep_forwarding, all, json, list_steps, check;
+	bool keep_forwarding, all, json, list_steps, check, dhcp_on;
+	struct dhcp_config dhcp;
 };
 
 int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned int command,
@@ -65,5 +71,6 @@ int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned i
 const char *config_set(struct netsetup_config *cfg, const char *name, const char *value);
 int config_parse_buffer(struct netsetup_config *cfg, const char *buf, const char *file,
 			unsigned int command);
+int config_dhcp(const struct netsetup_config *cfg, struct dhcp_config *out);
 
 #endif

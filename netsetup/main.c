@@ -11,23 +11,43 @@
 #include "lib/util.h"
 #include "netsetup/commands.h"
 
+#define CAP_BIT(c)	(1ull << (c))
+#define CAPS_NET	CAP_BIT(CAP_NET_ADMIN)
+/* Stopping the DHCP responder, which by then runs as its own user. */
+#define CAPS_STOP	CAP_BIT(CAP_KILL)
+/*
+ * What the DHCP responder needs until dhcp_serve() drops to its own user:
+ * bind port 67; take over a lease directory that an earlier run gave to that
+ * user (read and write it, chown and chmod it); change uid and gid; clear the
+ * bounding set.  See netsetup/dhcp/dhcp_privs.c.
+ */
+#define CAPS_DHCP	(CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_DAC_OVERRIDE) |	\
+			 CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_SETUID) |	\
+			 CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_SETPCAP))
+
 /**
  * struct command - one subcommand
  * @name:	what the user types
  * @main:	its entry point, called with argv[0] = @name
- * @privileged:	needs CAP_NET_ADMIN (root) to do anything
+ * @privileged:	needs root to do anything
+ * @caps:	CAP_BIT()s it keeps when run as root; every other one is dropped
+ *		before its options are read (`up` keeps CAPS_DHCP and CAPS_STOP
+ *		for --dhcp, and drops them as soon as it knows it was not asked for)
  * @description: one line for --help
  */
 static const struct command {
 	const char *name;
 	int (*main)(int argc, char *argv[]);
 	bool privileged;
+	unsigned long long caps;
 	const char *description;
 } commands[] = {
-	{ "up", up_main, true, "create the TAP, its address, forwarding and NAT (all or nothing)" },
-	{ "down", down_main, true, "undo exactly what up did" },
-	{ "status", status_main, false, "show what up set up and whether it is still there" },
-	{ "doctor", doctor_main, false, "explain what would stop a guest from getting out" },
+	{ "up", up_main, true, CAPS_NET | CAPS_DHCP | CAPS_STOP,
+	  "create the TAP, its address, forwarding and NAT (all or nothing)" },
+	{ "down", down_main, true, CAPS_NET | CAPS_STOP, "undo exactly what up did" },
+	{ "status", status_main, false, CAPS_NET, "show what up set up and whether it is still there" },
+	{ "doctor", doctor_main, false, CAPS_NET, "explain what would stop a guest from getting out" },
+	{ "dhcp", dhcp_main, true, CAPS_DHCP, "run the DHCP responder in the foreground" },
 };
 
 static void usage(FILE *out)
@@ -40,24 +60,33 @@ static void usage(FILE *out)
 		     "Exit status: 0 success, 1 failure, 2 usage error, 3 not privileged, 4 conflict.\n");
 }
 
-/*
- * redox-netsetup is run as root, but all it needs is CAP_NET_ADMIN; as uid 0 it
- * still owns /run, /proc/sys and /dev/net/tun.  Everything else is dropped
- * before any input is parsed.
+/**
+ * drop_privileges() - keep only the command's capabilities, before any input is parsed
+ * @cmd:	the command
+ * @privileged:	it must run as root (false for --help)
+ *
+ * redox-netsetup is run as root, but the network commands need only
+ * CAP_NET_ADMIN (as uid 0 it still owns /run, /proc/sys and /dev/net/tun),
+ * and the DHCP responder only what CAPS_DHCP lists.
+ *
+ * Return: 0, or an exit code.
  */
-static int drop_privileges(bool privileged)
+static int drop_privileges(const struct command *cmd, bool privileged)
 {
-	static const int keep[] = { CAP_NET_ADMIN };
+	int keep[64], n = 0;
 
 	if (!caps_have_net_admin()) {
 		if (!privileged)
 			return 0;
-		log_err("this command changes the network and needs root");
+		log_err("'%s' needs root", cmd->name);
 		log_hint("run it with sudo");
 		return RN_EXIT_PRIVILEGE;
 	}
-	if (caps_keep_only(keep, 1)) {
-		log_err("cannot drop capabilities other than CAP_NET_ADMIN");
+	for (int c = 0; c < 64; c++)
+		if (cmd->caps & CAP_BIT(c))
+			keep[n++] = c;
+	if (caps_keep_only(keep, n)) {
+		log_err("cannot drop the capabilities '%s' does not need", cmd->name);
 		return RN_EXIT_FAILURE;
 	}
 	return 0;
@@ -87,7 +116,7 @@ int main(int argc, char *argv[])
 		/* --help and --check change nothing, so they need no privilege. */
 		for (int a = 2; a < argc && strcmp(argv[a], "--"); a++)
 			help |= !strcmp(argv[a], "--help") || !strcmp(argv[a], "--check");
-		rc = drop_privileges(commands[i].privileged && !help);
+		rc = drop_privileges(&commands[i], commands[i].privileged && !help);
 		return rc ? rc : commands[i].main(argc - 1, argv + 1);
 	}
 	log_err("unknown command '%s'", argv[1]);

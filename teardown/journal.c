@@ -12,6 +12,7 @@
 #include "lib/ifname.h"
 #include "lib/inet.h"
 #include "lib/util.h"
+#include "teardown/daemon.h"
 #include "teardown/journal.h"
 
 #define JOURNAL_MAGIC "redox-net-journal 1"
@@ -22,6 +23,7 @@ static const char *const kind_names[] = {
 	[JREC_DEVICE] = "device",
 	[JREC_ADDRESS] = "address",
 	[JREC_NFT_TABLE] = "nft",
+	[JREC_DHCP] = "dhcp",
 };
 
 /* The only sysctls `up` changes.  Replay writes to /proc/sys/<key>, so a
@@ -49,6 +51,7 @@ static bool token_ok(const char *s)
 
 static const char *validate(const struct journal_record *r)
 {
+	struct daemon_id id;
 	struct rn_prefix p;
 
 	switch (r->kind) {
@@ -70,6 +73,9 @@ static const char *validate(const struct journal_record *r)
 		return prefix_parse(r->value, &p) ? "invalid address" : NULL;
 	case JREC_NFT_TABLE:
 		return strcmp(r->object, "ip/redox_net") ? "not redox-net's nftables table" : NULL;
+	case JREC_DHCP:
+		/* Replay signals this pid, so no group (0, -1) or odd form may get through. */
+		return daemon_id_parse(r->object, r->value, &id);
 	}
 	return "unknown record";
 }

@@ -13,6 +13,7 @@ enum journal_kind {
 	JREC_DEVICE,	/* object: device name, value: "tap", "macvtap" or "bridge" */
 	JREC_ADDRESS,	/* object: device name, value: address/prefix */
 	JREC_NFT_TABLE,	/* object: "family/table", value: digest of what was installed */
+	JREC_DHCP,	/* object: the responder's pid, value: its start time (struct daemon_id) */
 };
 
 /**

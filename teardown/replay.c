@@ -8,6 +8,7 @@
 #include "lib/netlink.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/sysctl.h"
+#include "teardown/daemon.h"
 #include "teardown/journal.h"
 #include "teardown/replay.h"
 
@@ -161,8 +162,31 @@ static int undo_address(struct nl_sock *sk, const struct journal_record *r)
 	return 0;
 }
 
+/**
+ * undo_dhcp() - stop the responder `up --dhcp` started, and forget its pidfile
+ * @r:		JREC_DHCP record
+ * @dir:	run directory
+ *
+ * Return: 0 once it is gone (or was already), otherwise a negative errno.
+ */
+static int undo_dhcp(const struct journal_record *r, const char *dir)
+{
+	struct daemon_id id;
+	int err;
+
+	if (daemon_id_parse(r->object, r->value, &id))
+		return -EINVAL;	/* journal_parse_line() let no such record in */
+	err = daemon_stop(&id);
+	if (err) {
+		log_err("cannot stop the DHCP responder (pid %d)", (int)id.pid);
+		return err;
+	}
+	daemon_pidfile_remove(dir, &id);
+	return 0;
+}
+
 static int undo_record(struct nl_sock *sk, const struct journal_record *r,
-		       const struct teardown_opts *opts)
+		       const struct teardown_opts *opts, const char *dir)
 {
 	int err;
 
@@ -178,6 +202,8 @@ static int undo_record(struct nl_sock *sk, const struct journal_record *r,
 		else
 			log_info("deleted nftables table %s", r->object);
 		return err;
+	case JREC_DHCP:
+		return undo_dhcp(r, dir);
 	case JREC_DEVICE:
 		break;	/* batched by the caller */
 	}
@@ -231,7 +257,7 @@ int teardown_replay(struct nl_sock *sk, struct journal *j, size_t from,
 			failed += f;
 			npending = 0;
 		}
-		if (undo_record(sk, r, opts) == 0)
+		if (undo_record(sk, r, opts, j->dir) == 0)
 			drop[i] = true;
 		else
 			failed++;
@@ -256,20 +282,30 @@ int teardown_replay(struct nl_sock *sk, struct journal *j, size_t from,
 /**
  * teardown_leftovers() - remove every managed object the kernel shows, journal or not
  * @sk:		route socket
+ * @dir:	run directory, whose pidfile names a DHCP responder the journal may have lost
  *
- * This is `down --all`: devices in redox-net's netdev group whose kind is one
- * redox-net creates (TAPs a user made persistent with their fd included), and
- * the ip redox_net table.  It cannot know old sysctl values, so it leaves
- * forwarding alone.
+ * This is `down --all`: the DHCP responder, devices in redox-net's netdev
+ * group whose kind is one redox-net creates (TAPs a user made persistent with
+ * their fd included), and the ip redox_net table.  It cannot know old sysctl
+ * values, so it leaves forwarding alone.
  *
  * Return: the number of objects that could not be removed.
  */
-int teardown_leftovers(struct nl_sock *sk)
+int teardown_leftovers(struct nl_sock *sk, const char *dir)
 {
 	struct link_state *links;
 	char (*names)[IFNAMSIZ];
+	struct daemon_id id;
 	size_t n, k = 0;
 	int failed = 0, err;
+
+	err = daemon_pidfile_read(dir, &id);
+	if (!err && daemon_stop(&id)) {
+		log_err("cannot stop the DHCP responder (pid %d)", (int)id.pid);
+		failed++;
+	} else if (err != -ENOENT) {
+		daemon_pidfile_remove(dir, NULL);
+	}
 
 	err = nft_table_remove();
 	if (err) {

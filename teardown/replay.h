@@ -19,6 +19,6 @@ struct teardown_opts {
 
 int teardown_replay(struct nl_sock *sk, struct journal *j, size_t from,
 		    const struct teardown_opts *opts);
-int teardown_leftovers(struct nl_sock *sk);
+int teardown_leftovers(struct nl_sock *sk, const char *dir);
 
 #endif

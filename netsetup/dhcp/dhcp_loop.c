@@ -352,14 +352,18 @@ static void run(struct loop *lp)
 /**
  * dhcp_serve() - run the DHCP responder until SIGTERM or SIGINT
  * @cfg:	configuration (dhcp_config_defaults() plus options); checked here
+ * @ready_fd:	written to once and closed when the responder listens, or -1
  *
  * Order matters: resolve the user, bind port 67, open the lease journal and
  * hand its directory to that user, then drop every privilege before the
- * first datagram is read.
+ * first datagram is read.  Redox's client sends one DISCOVER and never
+ * retransmits, so whoever starts the guest must know the socket is bound:
+ * that is what @ready_fd says (`up --dhcp` waits for it).  On failure nothing
+ * is written to it.
  *
  * Return: RN_EXIT_OK after a clean stop, otherwise another enum rn_exit code.
  */
-int dhcp_serve(const struct dhcp_config *cfg)
+int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 {
 	struct loop *lp;
 	const char *why = dhcp_config_check(cfg);
@@ -400,6 +404,12 @@ int dhcp_serve(const struct dhcp_config *cfg)
 	refresh_ifaces(lp);
 	log_info("serving DHCP on %s%s (%s/%u)", cfg->ifaces[0], cfg->n_ifaces > 1 ? " and more" : "",
 		 inet_ntoa(cfg->server.addr), cfg->server.len);
+	if (ready_fd >= 0) {
+		if (write(ready_fd, "1", 1) != 1)
+			log_warn("cannot report readiness: %s", strerror(errno));
+		close(ready_fd);
+		ready_fd = -1;
+	}
 	run(lp);
 	lease_store_compact(lp->leases, (int64_t)time(NULL));
 	rc = RN_EXIT_OK;

@@ -5,6 +5,6 @@
 
 #include "netsetup/dhcp/dhcp_config.h"
 
-int dhcp_serve(const struct dhcp_config *cfg);
+int dhcp_serve(const struct dhcp_config *cfg, int ready_fd);
 
 #endif

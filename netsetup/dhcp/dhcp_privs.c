@@ -30,7 +30,7 @@ int dhcp_resolve_user(const char *user, const char *group, uid_t *uid, gid_t *gi
 
 	if (!pw) {
 		log_err("user '%s' does not exist", user);
-		log_hint("create it, or choose another with the DHCP 'user' option");
+		log_hint("create it, or choose another with --dhcp-user");
 		return -1;
 	}
 	*uid = pw->pw_uid;

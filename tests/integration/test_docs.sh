@@ -5,7 +5,7 @@
 for page in "$TOP"/docs/man/*.[1-8]; do
 	check "${page##*/} renders without warnings" sh -c "! man --warnings -l '$page' 2>&1 >/dev/null | grep -q ."
 done
-for cmd in up down status doctor; do
+for cmd in up down status doctor dhcp; do
 	for opt in $("$BIN/redox-netsetup" "$cmd" --help | grep -oE '^  --[a-z-]+' | tr -d ' '); do
 		[ "$opt" = --help ] && continue
 		check "redox-netsetup $cmd $opt is in the man page" grep -q -- "${opt//-/\\\\-}" "$TOP/docs/man/redox-netsetup.8"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # test_fault_injection.sh - a failure at every step of `up`, before or after its work,
-# leaves the namespace exactly as it was.  The steps come from `up --list-steps`, so a
-# new step is covered without touching this file.
+# leaves the namespace exactly as it was, with no process (DHCP responder) left in it.
+# The steps come from `up --list-steps`, so a new step is covered without touching this file.
 . "$(dirname "$0")/../lib.sh"
 require_root_and_tun
 
@@ -24,11 +24,14 @@ run_mode() {
 			check_status "$mode: failure $when '$step' exits 1" 1 env REDOX_NET_TEST_FAIL_AT="$step:$when" "$(command -v ip)" netns exec "$ns" "$BIN/redox-netsetup" up --run-dir "$run" "$@"
 			check "$mode: failure $when '$step' leaves the namespace as it was" test "$before" = "$(state)"
 			check "$mode: failure $when '$step' leaves no journal records" test ! -s "$run/journal"
+			check "$mode: failure $when '$step' leaves no process in the namespace" test -z "$(ip netns pids "$ns")"
 			# Keep one failure from cascading into the next iteration.
 			NS "$BIN/redox-netsetup" down --all --run-dir "$run" >/dev/null 2>&1
 		done
 	done
 }
 run_mode tap --owner 65534 --uplink up0
+# The dhcp step runs only with --dhcp: its responder must be stopped by rollback too.
+run_mode tap-dhcp --owner 65534 --uplink up0 --dhcp --lease-dir "$run/leases"
 run_mode macvtap --macvtap mvt0 --link up0
 done_testing

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# dhcp.sh - DHCP responder throughput against the servers people use today.
+#
+# perfdhcp (Debian package kea-admin) plays many relayed clients from one namespace
+# against a server in another, over a veth pair: our responder (durable leases, group
+# commit), dnsmasq (--no-ping; lease file on disk, then --leasefile-ro) and busybox udhcpd.
+# For each server it steps the DORA rate up and reports the highest rate that completed
+# with at most 2.5% drops, perfdhcp's average and minimum DORA latency at that rate, and
+# the server's peak RSS (VmHWM).  Every run starts the server afresh with empty leases.
+#
+# usage: BUILD=build bench/dhcp.sh   (as root; everything happens in rxn-* namespaces)
+set -u
+BUILD=${BUILD:?set BUILD to the build directory}
+RATES=${RATES:-100 250 500 1000 2000 4000 8000 12000 16000 24000 32000}
+PERIOD=${PERIOD:-4}
+command -v perfdhcp >/dev/null || { echo "bench/dhcp.sh: needs perfdhcp (apt-get install kea-admin)"; exit 0; }
+[ "$(id -u)" -eq 0 ] || { echo "bench/dhcp.sh: needs root (network namespaces)"; exit 0; }
+
+srv=rxn-bsrv-$$; cl=rxn-bcl-$$
+work=$(mktemp -d)
+cleanup() {
+	for ns in $srv $cl; do ip netns pids "$ns" 2>/dev/null | xargs -r kill -9; ip netns del "$ns" 2>/dev/null; done
+	rm -rf "$work"
+}
+trap cleanup EXIT
+ip netns add $srv; ip netns add $cl
+ip -n $srv link set lo up; ip -n $cl link set lo up
+# b0 10.90.0.1/16 is served; perfdhcp relays from 10.90.255.250 (giaddr) on the same subnet.
+ip -n $srv link add b0 type veth peer name b1 netns $cl
+ip -n $srv addr add 10.90.0.1/16 dev b0; ip -n $srv link set b0 up
+ip -n $cl addr add 10.90.255.250/16 dev b1; ip -n $cl link set b1 up
+
+# start_server NAME: start one server in $srv, leave its pid in $pid.
+start_server() {
+	rm -rf "$work/state"; mkdir -p "$work/state"
+	case $1 in
+	redox-net)
+		ip netns exec $srv "$BUILD/bin/redox-netsetup" dhcp --tap b0 --address 10.90.0.1/16 \
+			--allow-relay --lease-dir "$work/state/leases" >"$work/server.log" 2>&1 & ;;
+	dnsmasq|dnsmasq-ro)
+		ip netns exec $srv dnsmasq --keep-in-foreground --port=0 --interface=b0 --bind-interfaces \
+			--no-resolv --no-hosts --no-ping --dhcp-range=10.90.0.2,10.90.254.254,1h \
+			--dhcp-lease-max=70000 --dhcp-authoritative --log-facility=/dev/null \
+			--dhcp-leasefile="$work/state/dnsmasq.leases" --user=root \
+			$([ "$1" = dnsmasq-ro ] && echo --leasefile-ro) >"$work/server.log" 2>&1 & ;;
+	udhcpd)
+		printf 'start 10.90.0.2\nend 10.90.254.254\ninterface b0\nmax_leases 65000\nlease_file %s\npidfile %s\n' \
+			"$work/state/udhcpd.leases" "$work/state/udhcpd.pid" >"$work/state/udhcpd.conf"
+		touch "$work/state/udhcpd.leases"
+		ip netns exec $srv busybox udhcpd -f "$work/state/udhcpd.conf" >"$work/server.log" 2>&1 & ;;
+	esac
+	pid=$!
+	sleep 0.5
+}
+
+# one_run RATE: perfdhcp at RATE for PERIOD seconds; prints "drop% avg_ms min_ms"
+one_run() {
+	local out
+	out=$(ip netns exec $cl timeout $((PERIOD + 20)) perfdhcp -4 -l b1 -r "$1" -R 60000 -p "$PERIOD" 10.90.0.1 2>&1)
+	awk '
+		/^\*\*\*Rate statistics/ { stats = 1 }
+		/sent packets:/ { sent[++n] = $3 }
+		/drops:/ { dropped[n] = $2 }
+		/avg delay:/ { avg[n] = $3 }
+		/min delay:/ { min[n] = $3 }
+		END {
+			# exchange 2 is REQUEST/ACK: a DORA counts only when both halves completed.
+			d = sent[1] ? 100 * (dropped[1] + dropped[2]) / sent[1] : 100
+			printf "%.2f %s %s\n", d, avg[1] + avg[2], min[1] + min[2]
+		}' <<<"$out"
+}
+
+printf '%-11s %12s %10s %14s %10s\n' server "DORA/s<=2.5%" "avg ms" "min ms" "VmHWM kB"
+for server in redox-net dnsmasq dnsmasq-ro udhcpd; do
+	best=0 best_avg=- best_min=- hwm=0
+	for rate in $RATES; do
+		start_server $server
+		read -r drop avg min < <(one_run "$rate")
+		echo "# $server at $rate/s: $drop% dropped, avg $avg ms" >&2
+		h=$(awk '/VmHWM/ { print $2 }' /proc/$pid/status 2>/dev/null)
+		kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+		[ "${h:-0}" -gt "$hwm" ] && hwm=$h
+		awk -v d="$drop" 'BEGIN { exit !(d <= 2.5) }' || break
+		best=$rate best_avg=$avg best_min=$min
+	done
+	printf '%-11s %12s %10s %14s %10s\n' $server $best $best_avg $best_min $hwm
+	echo "$server $best $hwm" >>"$work/summary"
+done
+awk '$1 == "redox-net" { r = $2; m = $3 } { rate[$1] = $2; mem[$1] = $3 }
+	END { for (s in rate) if (s != "redox-net" && rate[s] && mem[s])
+		printf "redox-net vs %-10s rate x%.2f, peak RSS x%.2f\n", s, r / rate[s], m / mem[s] }' "$work/summary"
