@@ -75,7 +75,7 @@ TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
-.PHONY: lint all programs check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
+.PHONY: lint all programs check check-valgrind check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
 all: programs tests
 programs: $(PROGRAMS)
 
@@ -154,6 +154,15 @@ lint:
 
 check: all fuzz-build
 	@BUILD=$(abspath $(BUILD)) tests/run-all.sh
+
+# Every unit test under valgrind memcheck: any error or definite/indirect leak fails.
+check-valgrind: tests
+	@fail=0; for t in $(UNIT_TESTS); do \
+		if valgrind -q --leak-check=full --show-leak-kinds=definite,indirect \
+			--errors-for-leak-kinds=definite,indirect --error-exitcode=99 $$t >$$t.valgrind 2>&1; \
+		then echo "ok - $${t##*/} under valgrind"; \
+		else echo "not ok - $${t##*/} under valgrind:"; cat $$t.valgrind; fail=1; fi; \
+	done; exit $$fail
 
 check-sanitize:
 	$(MAKE) BUILD=build-asan SANITIZE=1 check
