@@ -269,7 +269,7 @@ static int save(struct journal *j)
 		goto out;
 	}
 	if (dprintf(fd, "%s\n", JOURNAL_MAGIC) < 0)
-		err = -EIO;
+		err = errno ? -errno : -EIO;
 	for (size_t i = 0; !err && i < j->count; i++) {
 		int n = journal_format_record(&j->recs[i], buf, sizeof(buf));
 

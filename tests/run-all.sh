@@ -9,6 +9,8 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$BUILD/test-logs
 rm -rf "$logdir" && mkdir -p "$logdir"
 passed=0 failed=0 skipped=0
+# Namespaces that exist already (another run on this machine) are not ours to count.
+namespaces_before=$(ip netns list 2>/dev/null | awk '/^rxn-/ {print $1}' | sort)
 failures=()
 
 run_one() {
@@ -59,7 +61,8 @@ for suite in integration security e2e fuzz; do
 	done
 done
 
-leftover=$(ip netns list 2>/dev/null | grep -c '^rxn-' || true)
+leftover=$(comm -13 <(echo "$namespaces_before") \
+	<(ip netns list 2>/dev/null | awk '/^rxn-/ {print $1}' | sort) | grep -c . || true)
 if [ "$leftover" -gt 0 ]; then
 	echo "not ok - $leftover rxn-* network namespaces were left behind"
 	failed=$((failed + 1))
