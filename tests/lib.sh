@@ -79,7 +79,7 @@ require_root_and_tun() {
 # netns_new NAME: create a throwaway namespace rxn-NAME-PID with lo up; echo its name.
 # (It runs in a $(...) subshell, so cleanup finds namespaces by the -PID suffix.)
 netns_new() {
-	local ns=rxn-$1-$$
+	local ns=rxn-$1-${RXN_RUN_ID:-0}-$$
 	ip netns add "$ns" || return 1
 	ip -n "$ns" link set lo up
 	echo "$ns"

@@ -9,8 +9,9 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 logdir=$BUILD/test-logs
 rm -rf "$logdir" && mkdir -p "$logdir"
 passed=0 failed=0 skipped=0
-# Namespaces that exist already (another run on this machine) are not ours to count.
-namespaces_before=$(ip netns list 2>/dev/null | awk '/^rxn-/ {print $1}' | sort)
+# Every namespace a test makes carries this run's id, so leftovers are counted exactly,
+# even while another run is going on on the same machine.
+export RXN_RUN_ID=$$
 failures=()
 
 run_one() {
@@ -61,8 +62,7 @@ for suite in integration security e2e fuzz; do
 	done
 done
 
-leftover=$(comm -13 <(echo "$namespaces_before") \
-	<(ip netns list 2>/dev/null | awk '/^rxn-/ {print $1}' | sort) | grep -c . || true)
+leftover=$(ip netns list 2>/dev/null | awk -v id="-$RXN_RUN_ID-" '/^rxn-/ && index($1, id) {n++} END {print n + 0}')
 if [ "$leftover" -gt 0 ]; then
 	echo "not ok - $leftover rxn-* network namespaces were left behind"
 	failed=$((failed + 1))
