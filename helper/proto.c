@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "helper/proto.h"
+#include "lib/decimal.h"
 #include "lib/ifname.h"
 
 /* Wire layout of the reply header: fixed offsets, host byte order (both ends
@@ -22,29 +23,6 @@
 #define OFF_QUEUES	44
 #define OFF_ERROR	48
 _Static_assert(OFF_ERROR + PROTO_ERROR_MAX <= PROTO_REPLY_SIZE, "reply layout overflows");
-
-/**
- * parse_count() - strict decimal: digits only, no sign, no leading zero, in range
- * @s:		text
- * @max:	largest accepted value
- * @out:	the value
- *
- * Return: 0, or -1 if @s is not such a number.
- */
-static int parse_count(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (max - (unsigned long)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
 
 /**
  * proto_parse_request() - parse the helper's command line; pure, so it can be fuzzed
@@ -63,7 +41,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			char *why, size_t whysz)
 {
 	bool have_fd = false, have_queues = false;
-	unsigned long v;
+	unsigned long long v;
 
 	memset(req, 0, sizeof(*req));
 	req->fd = -1;
@@ -72,7 +50,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strncmp(a, "--fd=", 5)) {
-			if (have_fd || parse_count(a + 5, 65535, &v) || v <= 2) {
+			if (have_fd || decimal_parse(a + 5, 65535, &v) || v <= 2) {
 				snprintf(why, whysz, "--fd wants one socket number above 2");
 				return -1;
 			}
@@ -93,7 +71,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			memcpy(req->ifname, val, strlen(val) + 1);
 			i++;
 		} else if (!strcmp(a, "--queues")) {
-			if (have_queues || !val || parse_count(val, PROTO_MAX_QUEUES, &v) || !v) {
+			if (have_queues || decimal_parse(val, PROTO_MAX_QUEUES, &v) || !v) {
 				snprintf(why, whysz, "--queues wants a number from 1 to %u", PROTO_MAX_QUEUES);
 				return -1;
 			}
