@@ -114,7 +114,7 @@ bool daemon_running(const struct daemon_id *id)
 /* wait_gone() - reap it if it is our child (rollback in `up`); Return: true once it is gone */
 static bool wait_gone(const struct daemon_id *id, int ms)
 {
-	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 10L * 1000 * 1000 };
 
 	for (int waited = 0;; waited += 10) {
 		waitpid(id->pid, NULL, WNOHANG);
