@@ -186,8 +186,8 @@ int daemon_pidfile_write(const char *dir, const struct daemon_id *id)
  * @dir:	run directory
  * @id:		the responder it names
  *
- * Return: 0, -ENOENT when there is none, or -EINVAL (with a warning) when
- * it does not hold exactly "PID START".
+ * Return: 0, -ENOENT when there is none, -EIO when it cannot be opened, or
+ * -EINVAL (with a warning) when it does not hold exactly "PID START".
  */
 int daemon_pidfile_read(const char *dir, struct daemon_id *id)
 {
@@ -198,8 +198,9 @@ int daemon_pidfile_read(const char *dir, struct daemon_id *id)
 	if (snprintf(path, sizeof(path), "%s/%s", dir, DAEMON_PIDFILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Constants, not -errno: a 0 here would have the caller signal an unfilled @id. */
 	if (fd < 0)
-		return -errno;
+		return errno == ENOENT ? -ENOENT : -EIO;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';
