@@ -201,10 +201,15 @@ int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, co
 }
 
 /**
- * proto_send_reply() - send the one reply message, with all of its fds or none
+ * proto_send_wire() - send an encoded reply header with @n fds in one message
  * @sock:	the SEQPACKET socket
- * @r:		reply; on success @r->queues fds follow
- * @fds:	@r->queues descriptors (ignored on failure)
+ * @wire:	PROTO_REPLY_SIZE bytes from proto_reply_encode()
+ * @fds:	@n descriptors
+ * @n:		how many, at most PROTO_MAX_QUEUES
+ *
+ * It does not check that @n matches the header: proto_send_reply() does.  The
+ * unit tests use it to play a confused helper that announces one count and
+ * sends another.
  *
  * MSG_NOSIGNAL: a peer that closed its end must not kill the helper with
  * SIGPIPE.  The caller sets SO_SNDTIMEO so a peer that never reads cannot
@@ -212,20 +217,17 @@ int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, co
  *
  * Return: 0, or a negative errno.
  */
-int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
+int proto_send_wire(int sock, const uint8_t *wire, const int *fds, size_t n)
 {
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int) * PROTO_MAX_QUEUES)];
 	} control;
-	uint8_t wire[PROTO_REPLY_SIZE];
-	struct iovec iov = { .iov_base = wire, .iov_len = sizeof(wire) };
+	struct iovec iov = { .iov_base = (void *)wire, .iov_len = PROTO_REPLY_SIZE };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	size_t n = r->status == 0 ? r->queues : 0;
 
 	if (n > PROTO_MAX_QUEUES)
 		return -EINVAL;
-	proto_reply_encode(r, wire);
 	if (n) {
 		struct cmsghdr *c;
 
@@ -233,14 +235,33 @@ int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
 		msg.msg_control = control.buf;
 		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
 		c = CMSG_FIRSTHDR(&msg);
+		/* Not NULL with the CMSG_SPACE() above, but the macro allows it. */
+		if (!c)
+			return -EINVAL;
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof(wire))
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)PROTO_REPLY_SIZE)
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+/**
+ * proto_send_reply() - send the one reply message, with all of its fds or none
+ * @sock:	the SEQPACKET socket
+ * @r:		reply; on success @r->queues fds follow
+ * @fds:	@r->queues descriptors (ignored on failure)
+ *
+ * Return: 0, or a negative errno.
+ */
+int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
+{
+	uint8_t wire[PROTO_REPLY_SIZE];
+
+	proto_reply_encode(r, wire);
+	return proto_send_wire(sock, wire, fds, r->status == 0 ? r->queues : 0);
 }
 
 /* Close every fd carried by @msg's SCM_RIGHTS messages; Return: how many there were. */
