@@ -192,7 +192,13 @@ const char *config_set(struct netsetup_config *cfg, const char *name, const char
 	return def ? def->set(cfg, value) : "unknown setting";
 }
 
-static void config_defaults(struct netsetup_config *cfg)
+/**
+ * config_defaults() - the built-in settings, before any file or option
+ * @cfg:	settings to fill
+ *
+ * Public so the config fuzzer starts from what redox-netsetup starts from.
+ */
+void config_defaults(struct netsetup_config *cfg)
 {
 	const char *run_dir = getenv("REDOX_NET_RUN_DIR");
 
