@@ -2,6 +2,7 @@
 /* macvtap_open.c - open the queues of a macvtap through its /dev/tap<ifindex> node */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 
 #include "helper/macvtap_open.h"
 #include "helper/tap_queues.h"
+#include "lib/decimal.h"
 #include "lib/netlink.h"
 
 /**
@@ -35,8 +37,8 @@ const char *macvtap_link_problem(const struct link_state *l)
 /* Return: the device number sysfs gives for the macvtap's character device, or 0. */
 static dev_t macvtap_devnum(const struct link_state *l)
 {
-	char path[128], buf[32] = "";
-	unsigned int maj, min;
+	char path[128], buf[32] = "", *minor, *newline;
+	unsigned long long maj, min;
 	ssize_t n;
 	int fd;
 
@@ -46,9 +48,19 @@ static dev_t macvtap_devnum(const struct link_state *l)
 		return 0;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
-	if (n <= 0 || sscanf(buf, "%u:%u", &maj, &min) != 2)
+	if (n <= 0)
 		return 0;
-	return makedev(maj, min);
+	/* The kernel writes "MAJOR:MINOR\n" (print_dev_t()); anything else is not that file. */
+	newline = strchr(buf, '\n');
+	if (newline)
+		*newline = '\0';
+	minor = strchr(buf, ':');
+	if (!minor)
+		return 0;
+	*minor++ = '\0';
+	if (decimal_parse(buf, UINT_MAX, &maj) || decimal_parse(minor, UINT_MAX, &min))
+		return 0;
+	return makedev((unsigned int)maj, (unsigned int)min);
 }
 
 /**

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "helper/proto.h"
+#include "lib/decimal.h"
 #include "lib/ifname.h"
 
 /* Wire layout of the reply header: fixed offsets, host byte order (both ends
@@ -22,29 +23,6 @@
 #define OFF_QUEUES	44
 #define OFF_ERROR	48
 _Static_assert(OFF_ERROR + PROTO_ERROR_MAX <= PROTO_REPLY_SIZE, "reply layout overflows");
-
-/**
- * parse_count() - strict decimal: digits only, no sign, no leading zero, in range
- * @s:		text
- * @max:	largest accepted value
- * @out:	the value
- *
- * Return: 0, or -1 if @s is not such a number.
- */
-static int parse_count(const char *s, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-
-	if (!*s || (s[0] == '0' && s[1]))
-		return -1;
-	for (; *s; s++) {
-		if (*s < '0' || *s > '9' || v > (max - (unsigned long)(*s - '0')) / 10)
-			return -1;
-		v = v * 10 + (unsigned long)(*s - '0');
-	}
-	*out = v;
-	return 0;
-}
 
 /**
  * proto_parse_request() - parse the helper's command line; pure, so it can be fuzzed
@@ -63,7 +41,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			char *why, size_t whysz)
 {
 	bool have_fd = false, have_queues = false;
-	unsigned long v;
+	unsigned long long v;
 
 	memset(req, 0, sizeof(*req));
 	req->fd = -1;
@@ -72,7 +50,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
 		if (!strncmp(a, "--fd=", 5)) {
-			if (have_fd || parse_count(a + 5, 65535, &v) || v <= 2) {
+			if (have_fd || decimal_parse(a + 5, 65535, &v) || v <= 2) {
 				snprintf(why, whysz, "--fd wants one socket number above 2");
 				return -1;
 			}
@@ -93,7 +71,7 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			memcpy(req->ifname, val, strlen(val) + 1);
 			i++;
 		} else if (!strcmp(a, "--queues")) {
-			if (have_queues || !val || parse_count(val, PROTO_MAX_QUEUES, &v) || !v) {
+			if (have_queues || decimal_parse(val, PROTO_MAX_QUEUES, &v) || !v) {
 				snprintf(why, whysz, "--queues wants a number from 1 to %u", PROTO_MAX_QUEUES);
 				return -1;
 			}
@@ -223,10 +201,15 @@ int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, co
 }
 
 /**
- * proto_send_reply() - send the one reply message, with all of its fds or none
+ * proto_send_wire() - send an encoded reply header with @n fds in one message
  * @sock:	the SEQPACKET socket
- * @r:		reply; on success @r->queues fds follow
- * @fds:	@r->queues descriptors (ignored on failure)
+ * @wire:	PROTO_REPLY_SIZE bytes from proto_reply_encode()
+ * @fds:	@n descriptors
+ * @n:		how many, at most PROTO_MAX_QUEUES
+ *
+ * It does not check that @n matches the header: proto_send_reply() does.  The
+ * unit tests use it to play a confused helper that announces one count and
+ * sends another.
  *
  * MSG_NOSIGNAL: a peer that closed its end must not kill the helper with
  * SIGPIPE.  The caller sets SO_SNDTIMEO so a peer that never reads cannot
@@ -234,20 +217,17 @@ int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, co
  *
  * Return: 0, or a negative errno.
  */
-int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
+int proto_send_wire(int sock, const uint8_t *wire, const int *fds, size_t n)
 {
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(sizeof(int) * PROTO_MAX_QUEUES)];
 	} control;
-	uint8_t wire[PROTO_REPLY_SIZE];
-	struct iovec iov = { .iov_base = wire, .iov_len = sizeof(wire) };
+	struct iovec iov = { .iov_base = (void *)wire, .iov_len = PROTO_REPLY_SIZE };
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-	size_t n = r->status == 0 ? r->queues : 0;
 
 	if (n > PROTO_MAX_QUEUES)
 		return -EINVAL;
-	proto_reply_encode(r, wire);
 	if (n) {
 		struct cmsghdr *c;
 
@@ -255,14 +235,33 @@ int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
 		msg.msg_control = control.buf;
 		msg.msg_controllen = CMSG_SPACE(sizeof(int) * n);
 		c = CMSG_FIRSTHDR(&msg);
+		/* Not NULL with the CMSG_SPACE() above, but the macro allows it. */
+		if (!c)
+			return -EINVAL;
 		c->cmsg_level = SOL_SOCKET;
 		c->cmsg_type = SCM_RIGHTS;
 		c->cmsg_len = CMSG_LEN(sizeof(int) * n);
 		memcpy(CMSG_DATA(c), fds, sizeof(int) * n);
 	}
-	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)sizeof(wire))
+	if (sendmsg(sock, &msg, MSG_NOSIGNAL) != (ssize_t)PROTO_REPLY_SIZE)
 		return errno ? -errno : -EIO;
 	return 0;
+}
+
+/**
+ * proto_send_reply() - send the one reply message, with all of its fds or none
+ * @sock:	the SEQPACKET socket
+ * @r:		reply; on success @r->queues fds follow
+ * @fds:	@r->queues descriptors (ignored on failure)
+ *
+ * Return: 0, or a negative errno.
+ */
+int proto_send_reply(int sock, const struct proto_reply *r, const int *fds)
+{
+	uint8_t wire[PROTO_REPLY_SIZE];
+
+	proto_reply_encode(r, wire);
+	return proto_send_wire(sock, wire, fds, r->status == 0 ? r->queues : 0);
 }
 
 /* Close every fd carried by @msg's SCM_RIGHTS messages; Return: how many there were. */

@@ -74,6 +74,7 @@ int proto_request_argv(const struct proto_request *req, char bufs[3][32], const 
 void proto_reply_encode(const struct proto_reply *r, uint8_t out[PROTO_REPLY_SIZE]);
 int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, const char **why);
 
+int proto_send_wire(int sock, const uint8_t *wire, const int *fds, size_t n);
 int proto_send_reply(int sock, const struct proto_reply *r, const int *fds);
 int proto_recv_reply(int sock, struct proto_reply *r, int *fds, const char **why);
 

@@ -34,7 +34,7 @@ int quota_lock(int fd, unsigned int timeout_ms)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval t = { .it_value = { .tv_sec = timeout_ms / 1000,
-					     .tv_usec = (timeout_ms % 1000) * 1000 } };
+					     .tv_usec = (suseconds_t)(timeout_ms % 1000) * 1000 } };
 	struct itimerval off = { 0 };
 	int err = 0;
 

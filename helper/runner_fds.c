@@ -93,10 +93,16 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 	struct nl_sock *sk = nl_route_open();
 	struct link_state l;
 	const char *problem = NULL;
-	int err = sk ? link_query(sk, req->ifname, &l) : -errno;
+	int err;
 
-	nl_route_close(sk);
 	*via_helper = false;
+	/* Its own branch: err = -errno would read 0, and then an unfilled @l, if errno were 0. */
+	if (!sk) {
+		log_err("cannot open a route netlink socket: %s", strerror(errno));
+		return -1;
+	}
+	err = link_query(sk, req->ifname, &l);
+	nl_route_close(sk);
 	if (err == -ENODEV) {
 		log_err("%s does not exist", req->ifname);
 		log_hint("create it with `sudo redox-netsetup up --%s %s`",

@@ -5,6 +5,7 @@
  * exec Cloud Hypervisor or QEMU directly, never through a shell or sudo
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,14 @@
 #include "helper/proto.h"
 #include "helper/runner_fds.h"
 #include "helper/vmm_argv.h"
+#include "lib/decimal.h"
+#include "lib/escape.h"
 #include "lib/exitcodes.h"
 #include "lib/ifname.h"
 #include "lib/log.h"
+
+/* Cloud Hypervisor keeps the boot vCPU count in one byte. */
+#define RUNNER_MAX_CPUS 255
 
 #ifndef REDOX_NET_HELPER_PATH
 #define REDOX_NET_HELPER_PATH "/usr/local/libexec/redox-net/redox-net-helper"
@@ -49,6 +55,33 @@ static const char *env_or(const char *name, const char *def)
 }
 
 /**
+ * number_arg() - read a number from an option or the environment, strictly
+ * @what:	the option or variable, for the message ("--cpus", "CH_CPUS")
+ * @text:	its value
+ * @min:	smallest accepted value
+ * @max:	largest accepted value
+ * @out:	the value
+ *
+ * atoi() would turn "4x" into 4 and "x" into 0 without a word; a typo in a
+ * VM's size should stop the run and say where it is.
+ *
+ * Return: 0, or -1 after an error naming @what.
+ */
+static int number_arg(const char *what, const char *text, unsigned long long min,
+		      unsigned long long max, unsigned long long *out)
+{
+	char shown[64];
+	int err = decimal_parse(text, max, out);
+
+	if (!err && *out >= min)
+		return 0;
+	escape_text(shown, sizeof(shown), text, strlen(text));
+	log_err("%s '%s' %s: it takes a number from %llu to %llu", what, shown,
+		err ? decimal_problem(err) : "is too small", min, max);
+	return -1;
+}
+
+/**
  * struct runner - what the command line and environment asked for
  * @req:	the device request
  * @vmm:	the VM
@@ -75,13 +108,16 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 	};
 	const char *name = env_or("TAP_NAME", "tap0"), *profile = "minimal";
 	bool queues_given = false;
+	unsigned long long n;
 	int c;
 
 	r->req.kind = PROTO_KIND_TAP;
 	r->req.queues = 1;
 	r->vmm.bin = NULL;
 	r->vmm.mac = "52:54:00:12:34:56";
-	r->vmm.cpus = (unsigned int)atoi(env_or("CH_CPUS", "4"));
+	if (number_arg("CH_CPUS", env_or("CH_CPUS", "4"), 1, RUNNER_MAX_CPUS, &n))
+		return -1;
+	r->vmm.cpus = (unsigned int)n;
 	r->vmm.memory = env_or("CH_MEMORY", "2048M");
 	r->vmm.hugepages = !strcmp(env_or("CH_HUGEPAGES", "0"), "1");
 	r->vmm.api_socket = getenv("CH_API_SOCKET");
@@ -91,18 +127,32 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		case O_TAP: name = optarg; r->req.kind = PROTO_KIND_TAP; break;
 		case O_MACVTAP: name = optarg; r->req.kind = PROTO_KIND_MACVTAP; break;
 		case O_QUEUES:
-			r->req.queues = (unsigned int)strtoul(optarg, NULL, 10);
+			if (number_arg("--queues", optarg, 1, PROTO_MAX_QUEUES, &n))
+				return -1;
+			r->req.queues = (unsigned int)n;
 			queues_given = true;
 			break;
 		case O_PROFILE: profile = optarg; break;
 		case O_VMM: r->vmm.qemu = !strcmp(optarg, "qemu"); break;
 		case O_MAC: r->vmm.mac = optarg; r->mac_given = true; break;
-		case O_CPUS: r->vmm.cpus = (unsigned int)atoi(optarg); break;
+		case O_CPUS:
+			if (number_arg("--cpus", optarg, 1, RUNNER_MAX_CPUS, &n))
+				return -1;
+			r->vmm.cpus = (unsigned int)n;
+			break;
 		case O_MEMORY: r->vmm.memory = optarg; break;
 		case O_FIRMWARE: r->vmm.firmware = optarg; break;
 		case O_API: r->vmm.api_socket = optarg; break;
-		case O_BW: r->vmm.bw_size = strtoull(optarg, NULL, 10); break;
-		case O_REFILL: r->vmm.bw_refill_ms = strtoull(optarg, NULL, 10); break;
+		case O_BW:
+			if (number_arg("--bw-size", optarg, 0, UINT64_MAX, &n))
+				return -1;
+			r->vmm.bw_size = n;
+			break;
+		case O_REFILL:
+			if (number_arg("--bw-refill-ms", optarg, 0, UINT64_MAX, &n))
+				return -1;
+			r->vmm.bw_refill_ms = n;
+			break;
 		case O_DISK: r->vmm.disk = optarg; break;
 		case O_DRY: r->dry_run = true; break;
 		case O_HELP: usage(stdout); exit(RN_EXIT_OK);
@@ -128,9 +178,14 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		return -1;
 	}
 	memcpy(r->req.ifname, name, strlen(name) + 1);
-	if (!r->vmm.disk || r->req.queues < 1 || r->req.queues > PROTO_MAX_QUEUES ||
-	    r->vmm.cpus < 1 || r->vmm.cpus > 255) {
-		log_err("--disk IMAGE is required, --queues is 1..%u, --cpus 1..255", PROTO_MAX_QUEUES);
+	if (!r->vmm.disk) {
+		log_err("--disk IMAGE is required");
+		return -1;
+	}
+	/* The performance profile's one queue per vCPU can pass what one reply carries. */
+	if (r->req.queues > PROTO_MAX_QUEUES) {
+		log_err("%u vCPUs want more queues than the %u one request can hold: give --queues",
+			r->req.queues, PROTO_MAX_QUEUES);
 		return -1;
 	}
 	r->vmm.bin = env_or("CH_BIN", r->vmm.qemu ? "qemu-system-x86_64" : "cloud-hypervisor");

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lib/decimal.h"
 #include "lib/exitcodes.h"
 #include "lib/ifname.h"
 #include "lib/log.h"
@@ -56,24 +57,14 @@ static const char *set_address(struct netsetup_config *c, const char *v)
 	return why ? why : host_prefix_problem(&c->address);
 }
 
-static bool parse_uint(const char *v, unsigned long max, unsigned long *out)
-{
-	char *end;
-
-	if (!*v || *v < '0' || *v > '9' || (v[0] == '0' && v[1]))
-		return false;
-	errno = 0;
-	*out = strtoul(v, &end, 10);
-	return !errno && !*end && *out <= max;
-}
-
 static const char *set_owner_id(struct netsetup_config *c, const char *v, bool group)
 {
-	unsigned long id;
+	unsigned long long id;
 
 	if (c->owner_set && c->owner.is_group != group)
 		c->owner_conflict = true;
-	if (parse_uint(v, 0xfffffffeul, &id)) {
+	/* (uid_t)-1 means "no change" to chown() and TUNSETOWNER alike, so it is no id. */
+	if (decimal_parse(v, 0xfffffffeul, &id) == DECIMAL_OK) {
 		c->owner.id = (unsigned int)id;
 	} else if (group) {
 		struct group *gr = getgrnam(v);
@@ -98,9 +89,9 @@ static const char *set_group(struct netsetup_config *c, const char *v) { return 
 
 static const char *set_queues(struct netsetup_config *c, const char *v)
 {
-	unsigned long n;
+	unsigned long long n;
 
-	if (!parse_uint(v, RN_MAX_QUEUES, &n) || n == 0)
+	if (decimal_parse(v, RN_MAX_QUEUES, &n) || n == 0)
 		return "the queue count must be a number from 1 to 256";
 	c->queues = (unsigned int)n;
 	return NULL;
@@ -201,7 +192,13 @@ const char *config_set(struct netsetup_config *cfg, const char *name, const char
 	return def ? def->set(cfg, value) : "unknown setting";
 }
 
-static void config_defaults(struct netsetup_config *cfg)
+/**
+ * config_defaults() - the built-in settings, before any file or option
+ * @cfg:	settings to fill
+ *
+ * Public so the config fuzzer starts from what redox-netsetup starts from.
+ */
+void config_defaults(struct netsetup_config *cfg)
 {
 	const char *run_dir = getenv("REDOX_NET_RUN_DIR");
 

@@ -66,6 +66,7 @@ struct netsetup_config {
 	struct dhcp_config dhcp;
 };
 
+void config_defaults(struct netsetup_config *cfg);
 int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned int command,
 		 const char *usage);
 const char *config_set(struct netsetup_config *cfg, const char *name, const char *value);

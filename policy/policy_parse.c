@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/util.h"
 #include "policy/policy_int.h"
@@ -89,31 +90,27 @@ static int fail_add(const struct parser *ps)
  * @max:	largest accepted value
  * @out:	the value
  *
- * Only [0-9] digits are accepted: no sign, no "0x", no leading zero (which
- * strtoul would read as octal), no whitespace.  Overflow is caught before it
- * happens, so any length of digits is safe.
+ * The number itself is read by decimal_parse(); this adds the bounds and
+ * says which word of the line was wrong.
  *
  * Return: 0, or -1 with the error set.
  */
 static int parse_number(const struct parser *ps, const char *what, const char *word,
 			unsigned long min, unsigned long max, unsigned long *out)
 {
-	unsigned long v = 0;
+	unsigned long long v;
+	int err;
 
 	if (!word)
 		return fail(ps, "%s is missing", what);
-	if (word[0] == '0' && word[1])
-		return fail(ps, "%s '%s' has a leading zero", what, show(word).s);
-	for (const char *c = word; *c; c++) {
-		if (*c < '0' || *c > '9')
-			return fail(ps, "%s '%s' is not a decimal number", what, show(word).s);
-		if (v > (max - (unsigned long)(*c - '0')) / 10)
-			return fail(ps, "%s '%s' is larger than %lu", what, show(word).s, max);
-		v = v * 10 + (unsigned long)(*c - '0');
-	}
+	err = decimal_parse(word, max, &v);
+	if (err == DECIMAL_TOO_LARGE)
+		return fail(ps, "%s '%s' is larger than %lu", what, show(word).s, max);
+	if (err)
+		return fail(ps, "%s '%s' %s", what, show(word).s, decimal_problem(err));
 	if (v < min)
 		return fail(ps, "%s must be at least %lu", what, min);
-	*out = v;
+	*out = (unsigned long)v;
 	return 0;
 }
 

@@ -11,31 +11,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/decimal.h"
 #include "lib/log.h"
 #include "teardown/daemon.h"
 
 #define PID_LIMIT	4194304		/* PID_MAX_LIMIT on 64-bit kernels */
 #define TERM_WAIT_MS	5000		/* time to save the leases after SIGTERM */
 #define KILL_WAIT_MS	2000
-
-/**
- * parse_decimal() - strict unsigned decimal: digits only, no sign, no leading zero
- * @s:		text
- * @max:	largest accepted value
- * @out:	value
- *
- * Return: true on success.
- */
-static bool parse_decimal(const char *s, unsigned long long max, unsigned long long *out)
-{
-	char *end;
-
-	if (*s < '0' || *s > '9' || (s[0] == '0' && s[1]) || strlen(s) > 20)
-		return false;
-	errno = 0;
-	*out = strtoull(s, &end, 10);
-	return !errno && !*end && *out <= max;
-}
 
 /**
  * daemon_id_parse() - read a responder's identity from journal or pidfile text
@@ -52,9 +34,9 @@ const char *daemon_id_parse(const char *pid, const char *start, struct daemon_id
 {
 	unsigned long long p, s;
 
-	if (!parse_decimal(pid, PID_LIMIT, &p) || p < 2)
+	if (decimal_parse(pid, PID_LIMIT, &p) || p < 2)
 		return "not a process id";
-	if (!parse_decimal(start, ULLONG_MAX, &s))
+	if (decimal_parse(start, ULLONG_MAX, &s))
 		return "not a process start time";
 	id->pid = (pid_t)p;
 	id->start = s;
@@ -74,7 +56,7 @@ const char *daemon_id_parse(const char *pid, const char *start, struct daemon_id
  */
 static int read_stat(pid_t pid, char *state, unsigned long long *start)
 {
-	char path[32], buf[1024], *p;
+	char path[32], buf[1024], *p, *word, *save = NULL;
 	ssize_t n;
 	int fd;
 
@@ -88,9 +70,16 @@ static int read_stat(pid_t pid, char *state, unsigned long long *start)
 		return -ESRCH;
 	buf[n] = '\0';
 	p = strrchr(buf, ')');
+	if (!p)
+		return -ESRCH;
 	/* After ")": state (field 3), then 18 fields up to starttime (field 22). */
-	if (!p || sscanf(p + 1, " %c %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s %*s "
-				"%*s %*s %*s %*s %llu", state, start) != 2)
+	word = strtok_r(p + 1, " \n", &save);
+	if (!word || word[1])
+		return -ESRCH;
+	*state = word[0];
+	for (int field = 4; word && field <= 22; field++)
+		word = strtok_r(NULL, " \n", &save);
+	if (!word || decimal_parse(word, ULLONG_MAX, start))
 		return -ESRCH;
 	return 0;
 }
@@ -125,7 +114,7 @@ bool daemon_running(const struct daemon_id *id)
 /* wait_gone() - reap it if it is our child (rollback in `up`); Return: true once it is gone */
 static bool wait_gone(const struct daemon_id *id, int ms)
 {
-	struct timespec tick = { .tv_nsec = 10 * 1000 * 1000 };
+	struct timespec tick = { .tv_nsec = 10L * 1000 * 1000 };
 
 	for (int waited = 0;; waited += 10) {
 		waitpid(id->pid, NULL, WNOHANG);
@@ -197,8 +186,8 @@ int daemon_pidfile_write(const char *dir, const struct daemon_id *id)
  * @dir:	run directory
  * @id:		the responder it names
  *
- * Return: 0, -ENOENT when there is none, or -EINVAL (with a warning) when
- * it does not hold exactly "PID START".
+ * Return: 0, -ENOENT when there is none, -EIO when it cannot be opened, or
+ * -EINVAL (with a warning) when it does not hold exactly "PID START".
  */
 int daemon_pidfile_read(const char *dir, struct daemon_id *id)
 {
@@ -209,8 +198,9 @@ int daemon_pidfile_read(const char *dir, struct daemon_id *id)
 	if (snprintf(path, sizeof(path), "%s/%s", dir, DAEMON_PIDFILE) >= (int)sizeof(path))
 		return -ENAMETOOLONG;
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/* Constants, not -errno: a 0 here would have the caller signal an unfilled @id. */
 	if (fd < 0)
-		return -errno;
+		return errno == ENOENT ? -ENOENT : -EIO;
 	n = read(fd, buf, sizeof(buf) - 1);
 	close(fd);
 	buf[n > 0 ? n : 0] = '\0';

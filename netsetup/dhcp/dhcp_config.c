@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /* dhcp_config.c - the DHCP responder's configuration, its defaults and its option parser */
 #include <arpa/inet.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/decimal.h"
 #include "netsetup/dhcp/dhcp_config.h"
 
 /* Host-byte-order view of an address, for range arithmetic. */
@@ -24,27 +24,6 @@ static uint32_t h(struct in_addr a)
 static bool parse_addr(const char *text, struct in_addr *out)
 {
 	return inet_pton(AF_INET, text, out) == 1;
-}
-
-/**
- * parse_uint() - parse a decimal number with nothing around it
- * @text:	the text
- * @min:	smallest accepted value
- * @max:	largest accepted value
- * @out:	the value
- *
- * Return: true if @text is a number in [@min, @max].
- */
-static bool parse_uint(const char *text, unsigned long min, unsigned long max,
-		       unsigned long *out)
-{
-	char *end;
-
-	if (*text < '0' || *text > '9')
-		return false;
-	errno = 0;
-	*out = strtoul(text, &end, 10);
-	return !errno && !*end && *out >= min && *out <= max;
 }
 
 /**
@@ -350,7 +329,7 @@ static const char *copy_name(char *dst, size_t size, const char *value)
  */
 const char *dhcp_config_set(struct dhcp_config *cfg, const char *key, const char *value)
 {
-	unsigned long n;
+	unsigned long long n;
 
 	if (!strcmp(key, "interface")) {
 		if (!ifname_is_valid(value))
@@ -381,13 +360,13 @@ const char *dhcp_config_set(struct dhcp_config *cfg, const char *key, const char
 	}
 	if (!strcmp(key, "mtu")) {
 		/* 68 is the IPv4 minimum (RFC 791); 0 leaves option 26 out. */
-		if (!parse_uint(value, 0, 65535, &n) || (n && n < 68))
+		if (decimal_parse(value, 65535, &n) || (n && n < 68))
 			return "the MTU must be 0 (not sent) or between 68 and 65535";
 		cfg->mtu = (uint16_t)n;
 		return NULL;
 	}
 	if (!strcmp(key, "lease-time")) {
-		if (!parse_uint(value, 60, 365ul * 86400, &n))
+		if (decimal_parse(value, 365ul * 86400, &n) || n < 60)
 			return "the lease time must be between 60 seconds and one year";
 		cfg->lease_time = (uint32_t)n;
 		return NULL;

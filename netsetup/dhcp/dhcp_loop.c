@@ -408,7 +408,6 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 		if (write(ready_fd, "1", 1) != 1)
 			log_warn("cannot report readiness: %s", strerror(errno));
 		close(ready_fd);
-		ready_fd = -1;
 	}
 	run(lp);
 	lease_store_compact(lp->leases, (int64_t)time(NULL));

@@ -481,6 +481,28 @@ static bool put_lease_options(struct opt_writer *w, const struct dhcp_msg *req,
 }
 
 /**
+ * put_nak_message() - append option 56, cut to the room that is left
+ * @w:		writer, limited so the echoes that must follow still fit
+ * @message:	text saying why the NAK was sent
+ *
+ * Option 56 is a MAY (RFC 2131 table 3), while the client id echo after it is a
+ * MUST (RFC 6842) and can take 257 of the 548 bytes a 576-byte client accepts.
+ * The text gives way, so the NAK itself is always sent.
+ */
+static void put_nak_message(struct opt_writer *w, const char *message)
+{
+	size_t len = strnlen(message, NAK_MESSAGE_MAX), room = 0;
+
+	/* put_opt() needs two bytes of header and one kept for END. */
+	if (w->limit > w->pos + 3)
+		room = w->limit - w->pos - 3;
+	if (len > room)
+		len = room;
+	if (len)
+		put_opt(w, OPT_MESSAGE, message, len);
+}
+
+/**
  * dhcp_build() - write a reply to @req
  * @req:	the parsed request being answered
  * @ans:	what to answer
@@ -528,9 +550,8 @@ size_t dhcp_build(const struct dhcp_msg *req, const struct dhcp_answer *ans,
 		tail += 2;
 	w.limit -= tail;
 	ok = put_opt(&w, OPT_MSG_TYPE, &type, 1) && put_addr(&w, OPT_SERVER_ID, ans->server_id);
-	if (type == DHCPNAK && ans->message)
-		ok = ok && put_opt(&w, OPT_MESSAGE, ans->message,
-				   strnlen(ans->message, NAK_MESSAGE_MAX));
+	if (type == DHCPNAK && ans->message && ok)
+		put_nak_message(&w, ans->message);
 	else if (type != DHCPNAK) {
 		ok = ok && put_lease_options(&w, req, ans);
 		if (ok)

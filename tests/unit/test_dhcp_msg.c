@@ -646,6 +646,33 @@ static void nak_and_inform_ack_carry_only_their_options(void **state)
 	assert_memory_equal(buf + 16, "\0\0\0\0", 4);
 }
 
+static void nak_message_gives_way_to_client_id(void **state)
+{
+	struct dhcp_answer a = {
+		.type = DHCPNAK, .server_id = ip("172.16.0.1"),
+		.message = "address is the network or broadcast address",
+	};
+	uint8_t extra[2 + 255], buf[DHCP_REPLY_MAX], olen;
+	const uint8_t *o;
+	struct dhcp_msg req, back;
+	size_t n;
+
+	(void)state;
+	/* Found by fuzz_dhcp: a 255-byte client id in a 576-byte client left room for
+	 * only 39 bytes of option 56, and the whole NAK was dropped for its text. */
+	memcpy(extra, "\x3d\xff", 2);
+	memset(extra + 2, 'i', 255);
+	discover(&req, extra, sizeof(extra));
+	n = dhcp_build(&req, &a, buf, sizeof(buf));
+	assert_true(n >= DHCP_BOOTP_MIN_LEN && n <= dhcp_reply_limit(&req, sizeof(buf)));
+	assert_int_equal(parse_exact(buf, n, &back), DHCP_PARSE_OK);
+	assert_int_equal(back.type, DHCPNAK);
+	assert_int_equal(back.client_id_len, 255);
+	assert_non_null(o = reply_opt(buf, n, 56, &olen));
+	assert_in_range(olen, 1, strlen(a.message) - 1);
+	assert_memory_equal(o, a.message, olen);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -671,6 +698,7 @@ int main(void)
 		cmocka_unit_test(rapid_commit_only_when_asked),
 		cmocka_unit_test(echoes_always_fit_in_576),
 		cmocka_unit_test(nak_and_inform_ack_carry_only_their_options),
+		cmocka_unit_test(nak_message_gives_way_to_client_id),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

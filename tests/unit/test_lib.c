@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-/* test_lib.c - unit tests for lib/: names, escaping, prefixes, MACs */
+/* test_lib.c - unit tests for lib/: names, escaping, prefixes, MACs, decimal numbers */
+#include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -7,6 +8,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/ifname.h"
 #include "lib/inet.h"
@@ -131,6 +133,41 @@ static void mac_parse_strict(void **state)
 	assert_non_null(mac_parse("52:54:00:12:34:567", mac));
 }
 
+static void decimal_parse_strict(void **state)
+{
+	static const struct {
+		const char *text;
+		int result;
+	} bad[] = {
+		{ "", DECIMAL_EMPTY }, { "00", DECIMAL_LEADING_ZERO }, { "010", DECIMAL_LEADING_ZERO },
+		{ "0x10", DECIMAL_LEADING_ZERO }, { "-1", DECIMAL_NOT_DIGITS },
+		{ "+1", DECIMAL_NOT_DIGITS }, { " 1", DECIMAL_NOT_DIGITS }, { "1 ", DECIMAL_NOT_DIGITS },
+		{ "1\n", DECIMAL_NOT_DIGITS }, { "4a", DECIMAL_NOT_DIGITS }, { "1e3", DECIMAL_NOT_DIGITS },
+		{ "1.5", DECIMAL_NOT_DIGITS }, { "254", DECIMAL_TOO_LARGE },
+		{ "99999999999999999999999999999999", DECIMAL_TOO_LARGE },
+	};
+	unsigned long long v = 7;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(decimal_parse(bad[i].text, 253, &v), bad[i].result);
+		assert_true(v == 7);	/* untouched on failure */
+	}
+	assert_int_equal(decimal_parse(NULL, 253, &v), DECIMAL_EMPTY);
+	assert_int_equal(decimal_parse("0", 253, &v), DECIMAL_OK);
+	assert_true(v == 0);
+	assert_int_equal(decimal_parse("253", 253, &v), DECIMAL_OK);
+	assert_true(v == 253);
+	assert_int_equal(decimal_parse("0", 0, &v), DECIMAL_OK);
+	assert_int_equal(decimal_parse("1", 0, &v), DECIMAL_TOO_LARGE);
+	assert_int_equal(decimal_parse("18446744073709551615", ULLONG_MAX, &v), DECIMAL_OK);
+	assert_true(v == ULLONG_MAX);
+	assert_int_equal(decimal_parse("18446744073709551616", ULLONG_MAX, &v), DECIMAL_TOO_LARGE);
+	assert_int_equal(decimal_parse("4294967296", 4294967295u, &v), DECIMAL_TOO_LARGE);
+	assert_string_equal(decimal_problem(DECIMAL_LEADING_ZERO), "has a leading zero");
+	assert_string_equal(decimal_problem(-1), "is not a number");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -141,6 +178,7 @@ int main(void)
 		cmocka_unit_test(prefix_parse_strict),
 		cmocka_unit_test(prefix_overlap),
 		cmocka_unit_test(mac_parse_strict),
+		cmocka_unit_test(decimal_parse_strict),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
