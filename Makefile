@@ -72,7 +72,12 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 TEST_POLICY_FILE := /run/redox-net-test/policy
 TEST_HELPER_LOCK := /run/redox-net-test-lock/helper.lock
 TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
-BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+# The benchmarks' setuid helper has paths of its own, so `make bench` and `make check`
+# never share a policy file.
+BENCH_POLICY_FILE := /run/redox-net-bench/policy
+BENCH_HELPER_LOCK := /run/redox-net-bench-lock/helper.lock
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c)) \
+               $(if $(wildcard helper/helper_main.c),$(BUILD)/bench/bin/redox-net-helper)
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: lint all programs check check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
@@ -113,14 +118,18 @@ $(BUILD)/tests/tools/%.so: tests/tools/so/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
 
-$(BUILD)/obj-test/helper/helper_main.o: helper/helper_main.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(TEST_POLICY_FILE)"' \
-		-DREDOX_NET_HELPER_LOCK='"$(TEST_HELPER_LOCK)"' $(CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/tests/bin/redox-net-helper: $(BUILD)/obj-test/helper/helper_main.o $(ARCHIVE)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# helper_build DIR,POLICY,LOCK: a helper with its own compiled-in policy and lock paths.
+define helper_build
+$(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(2)"' \
+		-DREDOX_NET_HELPER_LOCK='"$(3)"' $$(CFLAGS) -MMD -MP -c $$< -o $$@
+$(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(ARCHIVE)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(eval $(call helper_build,tests,$(TEST_POLICY_FILE),$(TEST_HELPER_LOCK)))
+$(eval $(call helper_build,bench,$(BENCH_POLICY_FILE),$(BENCH_HELPER_LOCK)))
 
 $(BUILD)/bench/%: bench/%.c $(ARCHIVE)
 	@mkdir -p $(@D)
@@ -189,4 +198,5 @@ uninstall:
 clean:
 	rm -rf $(BUILD) build-asan
 
--include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d) $(BUILD)/obj-test/helper/helper_main.d
+-include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d) $(BUILD)/obj-tests/helper/helper_main.d \
+         $(BUILD)/obj-bench/helper/helper_main.d

@@ -6,7 +6,8 @@
  * then uses the inherited queue fds the way Cloud Hypervisor's virtio-net
  * backend does (TUNSETVNETHDRSZ 12, frames with a 12-byte virtio-net header),
  * and proves the host answers a guest: an ARP request for the router, then an
- * ICMP echo to it, sent as 172.16.0.2 from the --net MAC.  It exits 0 only if
+ * ICMP echo to it, sent on the first queue as 172.16.0.2 from the --net MAC
+ * (replies are read from whichever queue the kernel picks).  It exits 0 only if
  * every step worked, and prints each step and what failed.
  *
  * What it enforces on --net, from Cloud Hypervisor's NetConfig rules:
@@ -27,6 +28,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -220,28 +223,49 @@ static int parse_args(struct vm *vm, int argc, char *argv[])
 	return 0;
 }
 
+/*
+ * Return: true if @fd is a queue of a macvtap (/dev/tapN, the macvtap driver's
+ * own major) rather than of a TUN/TAP (/dev/net/tun, misc major 10).  Every
+ * open of /dev/tapN is one more queue, so a macvtap has no IFF_MULTI_QUEUE.
+ */
+static bool is_macvtap_queue(int fd, char *path, size_t size)
+{
+	char link[32];
+	struct stat st;
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, path, size - 1);
+	path[n > 0 ? n : 0] = '\0';
+	return fstat(fd, &st) == 0 && S_ISCHR(st.st_mode) && major(st.st_rdev) != 10;
+}
+
 /* Set up each queue as Cloud Hypervisor does, after checking the device's flags. */
 static int prepare_queues(const struct vm *vm)
 {
-	short want = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | (vm->nfds > 1 ? IFF_MULTI_QUEUE : 0);
-
 	for (unsigned int i = 0; i < vm->nfds; i++) {
+		char path[64];
+		bool macvtap = is_macvtap_queue(vm->fds[i], path, sizeof(path));
+		short want = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR |
+			     (vm->nfds > 1 && !macvtap ? IFF_MULTI_QUEUE : 0);
 		struct ifreq ifr;
 		int hdr = VNET_HDR;
 
 		memset(&ifr, 0, sizeof(ifr));
 		if (ioctl(vm->fds[i], TUNGETIFF, &ifr) < 0)
-			return fail("fd %d: TUNGETIFF: %s (not a TAP queue?)", vm->fds[i], strerror(errno));
+			return fail("fd %d (%s): TUNGETIFF: %s (not a TAP queue?)", vm->fds[i], path,
+				    strerror(errno));
 		if ((ifr.ifr_flags & want) != want)
 			return fail("fd %d (%s): flags 0x%x lack 0x%x (IFF_TAP|IFF_NO_PI|IFF_VNET_HDR%s)",
 				    vm->fds[i], ifr.ifr_name, (unsigned int)ifr.ifr_flags,
 				    (unsigned int)(want & ~ifr.ifr_flags),
-				    vm->nfds > 1 ? "|IFF_MULTI_QUEUE" : "");
+				    want & IFF_MULTI_QUEUE ? "|IFF_MULTI_QUEUE" : "");
 		if (ioctl(vm->fds[i], TUNSETVNETHDRSZ, &hdr) < 0)
 			return fail("fd %d: TUNSETVNETHDRSZ 12: %s", vm->fds[i], strerror(errno));
-		printf("ch_vmm: fd %d: %s flags 0x%x (%s), vnet header 12\n", vm->fds[i], ifr.ifr_name,
-		       (unsigned int)ifr.ifr_flags,
-		       ifr.ifr_flags & IFF_MULTI_QUEUE ? "multi-queue" : "single-queue");
+		printf("ch_vmm: fd %d: %s flags 0x%x (%s), vnet header 12, %s\n", vm->fds[i],
+		       ifr.ifr_name, (unsigned int)ifr.ifr_flags,
+		       macvtap ? "macvtap" : ifr.ifr_flags & IFF_MULTI_QUEUE ? "multi-queue" : "single-queue",
+		       path);
 	}
 	return 0;
 }
@@ -305,31 +329,41 @@ static long now_ms(void)
 }
 
 /*
- * Read frames until @match accepts one or WAIT_MS pass.  ARP requests for the
- * guest's address are answered on the way, as a guest kernel would.
+ * Read frames from every queue until @match accepts one or @wait_ms pass: the
+ * frames are sent on the first queue, but the kernel picks the receive queue
+ * by flow hash (a macvtap always does), so a guest driver reads them all.
+ * ARP requests for the guest's address are answered on the way, as a guest
+ * kernel would.
  */
-static int wait_frame(int fd, const uint8_t *mac, bool (*match)(const uint8_t *, size_t, void *),
-		      void *arg)
+static int wait_frame(const struct vm *vm, bool (*match)(const uint8_t *, size_t, void *), void *arg,
+		      long wait_ms)
 {
-	long deadline = now_ms() + WAIT_MS;
+	long deadline = now_ms() + wait_ms;
 	uint8_t buf[65536 + VNET_HDR], reply[VNET_HDR + 60];
+	struct pollfd p[MAX_FDS];
 
+	for (unsigned int i = 0; i < vm->nfds; i++)
+		p[i] = (struct pollfd){ .fd = vm->fds[i], .events = POLLIN };
 	for (long left; (left = deadline - now_ms()) > 0;) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
 		const uint8_t *e = buf + VNET_HDR;
-		ssize_t n;
 
-		if (poll(&p, 1, (int)left) <= 0)
+		if (poll(p, vm->nfds, (int)left) <= 0)
 			continue;
-		n = read(fd, buf, sizeof(buf));
-		if (n < VNET_HDR + 14)
-			continue;
-		if (match(e, (size_t)n - VNET_HDR, arg))
-			return 0;
-		if ((size_t)n >= VNET_HDR + 42 && get16(e + 12) == 0x0806 && get16(e + 20) == 1 &&
-		    !memcmp(e + 38, guest_ip, 4) &&
-		    write(fd, reply, arp_frame(reply, 2, mac, guest_ip, e + 22, e + 28)) < 0)
-			return fail("fd %d: writing an ARP reply: %s", fd, strerror(errno));
+		for (unsigned int i = 0; i < vm->nfds; i++) {
+			ssize_t n;
+
+			if (!(p[i].revents & POLLIN))
+				continue;
+			n = read(p[i].fd, buf, sizeof(buf));
+			if (n < VNET_HDR + 14)
+				continue;
+			if (match(e, (size_t)n - VNET_HDR, arg))
+				return 0;
+			if ((size_t)n >= VNET_HDR + 42 && get16(e + 12) == 0x0806 && get16(e + 20) == 1 &&
+			    !memcmp(e + 38, guest_ip, 4) &&
+			    write(p[i].fd, reply, arp_frame(reply, 2, vm->mac, guest_ip, e + 22, e + 28)) < 0)
+				return fail("fd %d: writing an ARP reply: %s", p[i].fd, strerror(errno));
+		}
 	}
 	return -1;
 }
@@ -354,22 +388,37 @@ static bool is_echo_reply(const uint8_t *e, size_t len, void *arg)
 	       ip[(ip[0] & 15) * 4] == 0 && get16(ip + (ip[0] & 15) * 4 + 4) == *(uint16_t *)arg;
 }
 
+/*
+ * Send @frame on the first queue and wait for the answer @match recognises,
+ * sending again each second as a guest's stack would (the first frame can
+ * race the host's view of the link coming up).
+ */
+static int ask(const struct vm *vm, const uint8_t *frame, size_t len,
+	       bool (*match)(const uint8_t *, size_t, void *), void *arg)
+{
+	for (int attempt = 0; attempt < WAIT_MS / 1000; attempt++) {
+		if (write(vm->fds[0], frame, len) < 0)
+			return fail("fd %d: write: %s", vm->fds[0], strerror(errno));
+		if (!wait_frame(vm, match, arg, 1000))
+			return 0;
+	}
+	return -1;
+}
+
 static int exchange_frames(const struct vm *vm)
 {
 	uint8_t frame[VNET_HDR + 128], router[6];
 	uint16_t id = (uint16_t)getpid();
-	int fd = vm->fds[0];
+	size_t len;
 
-	if (write(fd, frame, arp_frame(frame, 1, vm->mac, guest_ip, NULL, host_ip)) < 0)
-		return fail("fd %d: writing the ARP request: %s", fd, strerror(errno));
-	if (wait_frame(fd, vm->mac, is_arp_reply, router))
-		return fail("fd %d: no ARP reply for 172.16.0.1 within %d ms", fd, WAIT_MS);
+	len = arp_frame(frame, 1, vm->mac, guest_ip, NULL, host_ip);
+	if (ask(vm, frame, len, is_arp_reply, router))
+		return fail("fd 3: no ARP reply for 172.16.0.1 within %d ms on any queue", WAIT_MS);
 	printf("ch_vmm: ARP: 172.16.0.1 is at %02x:%02x:%02x:%02x:%02x:%02x\n", router[0],
 	       router[1], router[2], router[3], router[4], router[5]);
-	if (write(fd, frame, echo_frame(frame, vm->mac, router, id)) < 0)
-		return fail("fd %d: writing the ICMP echo: %s", fd, strerror(errno));
-	if (wait_frame(fd, vm->mac, is_echo_reply, &id))
-		return fail("fd %d: no ICMP echo reply from 172.16.0.1 within %d ms", fd, WAIT_MS);
+	len = echo_frame(frame, vm->mac, router, id);
+	if (ask(vm, frame, len, is_echo_reply, &id))
+		return fail("fd 3: no ICMP echo reply from 172.16.0.1 within %d ms on any queue", WAIT_MS);
 	printf("ch_vmm: ICMP: echo reply from 172.16.0.1\n");
 	return 0;
 }
