@@ -6,7 +6,7 @@
 #   make bench           benchmarks against the tools people use today
 #   make demo            the whole up / traffic / down flow in throwaway namespaces
 #   make fuzz            long fuzz campaigns (FUZZ_SECONDS per target)
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= HELPER_GROUP=redox-net SETUID=yes
 
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
@@ -16,6 +16,10 @@ MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR  ?= /etc
 DESTDIR     ?=
+# The setuid helper runs only for this group (mode 4750).  SETUID=no installs it 0755
+# with no chown, for package stores that cannot hold setuid files (Nix: security.wrappers).
+HELPER_GROUP ?= redox-net
+SETUID      ?= yes
 # The helper's policy path is compiled in and never read from the environment.
 POLICY_FILE ?= $(SYSCONFDIR)/redox-net/policy
 VERSION     := 0.1.0
@@ -181,19 +185,36 @@ define fill_in
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1) > $(2)
 endef
 
+UNITS    := redox-net.service redox-net-dhcp.service
+MANPAGES := man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8
+ifeq ($(SETUID),no)
+HELPER_INSTALL := install -m 0755
+else
+HELPER_INSTALL := install -o root -g $(HELPER_GROUP) -m 4750
+endif
+
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/redox-net
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/redox-net \
+		$(addprefix $(DESTDIR)$(MANDIR)/,man1 man5 man8)
 	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
-	install -m 0644 docs/man/redox-netsetup.8 $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
-	$(call fill_in,netsetup/systemd/redox-net.service.in,$(DESTDIR)$(UNITDIR)/redox-net.service)
-	chmod 0644 $(DESTDIR)$(UNITDIR)/redox-net.service
+	install -m 0755 $(BUILD)/bin/redox-run-net $(DESTDIR)$(BINDIR)/redox-run-net
+	$(HELPER_INSTALL) $(BUILD)/bin/redox-net-helper $(DESTDIR)$(LIBEXECDIR)/redox-net-helper
+	for m in $(MANPAGES); do install -m 0644 docs/man/$${m#*/} $(DESTDIR)$(MANDIR)/$$m || exit 1; done
+	for u in $(UNITS); do \
+		$(call fill_in,netsetup/systemd/$$u.in,$(DESTDIR)$(UNITDIR)/$$u) && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	install -m 0644 netsetup/redox-net.conf.example $(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
+	install -m 0644 policy/examples/single-user.policy $(DESTDIR)$(SYSCONFDIR)/redox-net/policy.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8 \
-		$(DESTDIR)$(UNITDIR)/redox-net.service \
-		$(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
+	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(BINDIR)/redox-run-net \
+		$(DESTDIR)$(LIBEXECDIR)/redox-net-helper \
+		$(addprefix $(DESTDIR)$(MANDIR)/,$(MANPAGES)) $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net/policy.example
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD) build-asan
