@@ -68,6 +68,10 @@ if command -v nix-instantiate >/dev/null; then
 		'{ group = "nogroup"; queues = 4; uplink = "eth0"; address = "172.16.9.1/24"; tap = "redox0"; }'
 		'{ macvtap = { name = "mvt0"; link = "eth0"; mac = "52:54:00:ab:cd:ef"; mode = "bridge"; }; }'
 		'{ owner = "0"; keepForwarding = true; }'
+		'{ owner = "nobody"; dhcp = { enable = true; }; }'
+		'{ owner = "nobody"; dhcp = { enable = true; separateUnit = false; dns = [ "1.1.1.1" ]; }; }'
+		'{ owner = "nobody"; dhcp = { enable = true; pool = "172.16.0.10-172.16.0.99"; staticLeases = { "52:54:00:12:34:56" = "172.16.0.2"; "52:54:00:12:34:57" = "172.16.0.3"; }; dns = [ "1.1.1.1" "9.9.9.9" ]; }; }'
+		'{ group = "nogroup"; address = "172.16.9.1/24"; dhcp = { enable = true; dns = [ "172.16.9.1" ]; staticLeases = { "52:54:00:ab:cd:ef" = "172.16.9.5"; }; }; }'
 	)
 	for s in "${samples[@]}"; do
 		conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix ($s)" | jq -r .)
@@ -75,6 +79,10 @@ if command -v nix-instantiate >/dev/null; then
 		check "module config $s passes up --check" "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
 		check "module config $s passes down --check" "$BIN/redox-netsetup" down --check --config "$unitdir/gen.conf"
 	done
+	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; dhcp = { enable = true; staticLeases = { \"52:54:00:12:34:56\" = \"172.16.0.2\"; \"52:54:00:12:34:57\" = \"172.16.0.2\"; }; }; }" | jq -r .)
+	check "a DHCP module config writes one dhcp-static line per binding" test "$(grep -c '^dhcp-static = ' <<<"$conf")" = 2
+	printf '%s' "$conf" >"$unitdir/gen.conf"
+	check_status "a module config binding one address to two MACs is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
 	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; queues = 0; }" | jq -r .)
 	printf '%s' "$conf" >"$unitdir/gen.conf"
 	check_status "an invalid module config is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
