@@ -6,7 +6,7 @@
 #   make bench           benchmarks against the tools people use today
 #   make demo            the whole up / traffic / down flow in throwaway namespaces
 #   make fuzz            long fuzz campaigns (FUZZ_SECONDS per target)
-#   make install         PREFIX=/usr/local DESTDIR=
+#   make install         PREFIX=/usr/local DESTDIR= HELPER_GROUP=redox-net SETUID=yes
 
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
@@ -16,6 +16,10 @@ MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR  ?= /etc
 DESTDIR     ?=
+# The setuid helper runs only for this group (mode 4750).  SETUID=no installs it 0755
+# with no chown, for package stores that cannot hold setuid files (Nix: security.wrappers).
+HELPER_GROUP ?= redox-net
+SETUID      ?= yes
 # The helper's policy path is compiled in and never read from the environment.
 POLICY_FILE ?= $(SYSCONFDIR)/redox-net/policy
 VERSION     := 0.1.0
@@ -72,7 +76,12 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 TEST_POLICY_FILE := /run/redox-net-test/policy
 TEST_HELPER_LOCK := /run/redox-net-test-lock/helper.lock
 TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
-BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+# The benchmarks' setuid helper has paths of its own, so `make bench` and `make check`
+# never share a policy file.
+BENCH_POLICY_FILE := /run/redox-net-bench/policy
+BENCH_HELPER_LOCK := /run/redox-net-bench-lock/helper.lock
+BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c)) \
+               $(if $(wildcard helper/helper_main.c),$(BUILD)/bench/bin/redox-net-helper)
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: lint all programs check check-valgrind check-sanitize bench demo fuzz fuzz-build install uninstall clean tests
@@ -113,14 +122,18 @@ $(BUILD)/tests/tools/%.so: tests/tools/so/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
 
-$(BUILD)/obj-test/helper/helper_main.o: helper/helper_main.c
-	@mkdir -p $(@D)
-	$(CC) $(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(TEST_POLICY_FILE)"' \
-		-DREDOX_NET_HELPER_LOCK='"$(TEST_HELPER_LOCK)"' $(CFLAGS) -MMD -MP -c $< -o $@
-
-$(BUILD)/tests/bin/redox-net-helper: $(BUILD)/obj-test/helper/helper_main.o $(ARCHIVE)
-	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+# helper_build DIR,POLICY,LOCK: a helper with its own compiled-in policy and lock paths.
+define helper_build
+$(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c
+	@mkdir -p $$(@D)
+	$$(CC) $$(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(2)"' \
+		-DREDOX_NET_HELPER_LOCK='"$(3)"' $$(CFLAGS) -MMD -MP -c $$< -o $$@
+$(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(ARCHIVE)
+	@mkdir -p $$(@D)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+endef
+$(eval $(call helper_build,tests,$(TEST_POLICY_FILE),$(TEST_HELPER_LOCK)))
+$(eval $(call helper_build,bench,$(BENCH_POLICY_FILE),$(BENCH_HELPER_LOCK)))
 
 $(BUILD)/bench/%: bench/%.c $(ARCHIVE)
 	@mkdir -p $(@D)
@@ -181,21 +194,39 @@ define fill_in
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1) > $(2)
 endef
 
+UNITS    := redox-net.service redox-net-dhcp.service
+MANPAGES := man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8
+ifeq ($(SETUID),no)
+HELPER_INSTALL := install -m 0755
+else
+HELPER_INSTALL := install -o root -g $(HELPER_GROUP) -m 4750
+endif
+
 install: $(PROGRAMS)
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(UNITDIR) \
-		$(DESTDIR)$(SYSCONFDIR)/redox-net
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBEXECDIR) \
+		$(DESTDIR)$(UNITDIR) $(DESTDIR)$(SYSCONFDIR)/redox-net \
+		$(addprefix $(DESTDIR)$(MANDIR)/,man1 man5 man8)
 	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
-	install -m 0644 docs/man/redox-netsetup.8 $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8
-	$(call fill_in,netsetup/systemd/redox-net.service.in,$(DESTDIR)$(UNITDIR)/redox-net.service)
-	chmod 0644 $(DESTDIR)$(UNITDIR)/redox-net.service
+	install -m 0755 $(BUILD)/bin/redox-run-net $(DESTDIR)$(BINDIR)/redox-run-net
+	$(HELPER_INSTALL) $(BUILD)/bin/redox-net-helper $(DESTDIR)$(LIBEXECDIR)/redox-net-helper
+	for m in $(MANPAGES); do install -m 0644 docs/man/$${m#*/} $(DESTDIR)$(MANDIR)/$$m || exit 1; done
+	for u in $(UNITS); do \
+		$(call fill_in,netsetup/systemd/$$u.in,$(DESTDIR)$(UNITDIR)/$$u) && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 	install -m 0644 netsetup/redox-net.conf.example $(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
+	install -m 0644 policy/examples/single-user.policy $(DESTDIR)$(SYSCONFDIR)/redox-net/policy.example
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(MANDIR)/man8/redox-netsetup.8 \
-		$(DESTDIR)$(UNITDIR)/redox-net.service \
-		$(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example
+	rm -f $(DESTDIR)$(SBINDIR)/redox-netsetup $(DESTDIR)$(BINDIR)/redox-run-net \
+		$(DESTDIR)$(LIBEXECDIR)/redox-net-helper \
+		$(addprefix $(DESTDIR)$(MANDIR)/,$(MANPAGES)) $(addprefix $(DESTDIR)$(UNITDIR)/,$(UNITS)) \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net/redox-net.conf.example \
+		$(DESTDIR)$(SYSCONFDIR)/redox-net/policy.example
+	-rmdir $(DESTDIR)$(LIBEXECDIR) 2>/dev/null
 
 clean:
 	rm -rf $(BUILD) build-asan
 
--include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d) $(BUILD)/obj-test/helper/helper_main.d
+-include $(LIB_OBJS:.o=.d) $(MAINS:%.c=$(BUILD)/obj/%.d) $(BUILD)/obj-tests/helper/helper_main.d \
+         $(BUILD)/obj-bench/helper/helper_main.d

@@ -14,6 +14,7 @@
       apps = forAll (pkgs:
         let p = self.packages.${pkgs.system}.default; in {
           redox-netsetup = { type = "app"; program = "${p}/sbin/redox-netsetup"; };
+          redox-run-net = { type = "app"; program = "${p}/bin/redox-run-net"; };
           default = self.apps.${pkgs.system}.redox-netsetup;
         });
     };

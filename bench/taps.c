@@ -12,19 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "lib/netlink.h"
 #include "netsetup/tap.h"
-
-static int in_root_netns(void)
-{
-	const char *root = getenv("RXN_ROOT_NETNS_INO");
-	struct stat self;
-
-	return !root || stat("/proc/self/ns/net", &self) < 0 ||
-	       strtoull(root, NULL, 10) == (unsigned long long)self.st_ino;
-}
+#include "tests/tools/guard.h"
 
 int main(int argc, char *argv[])
 {
@@ -32,7 +23,9 @@ int main(int argc, char *argv[])
 	struct nl_sock *sk;
 	int err = 0;
 
-	if (argc < 2 || in_root_netns()) {
+	if (guard_refuse_root_netns("taps"))
+		return 2;
+	if (argc < 2) {
 		fprintf(stderr, "usage (inside a benchmark namespace): taps create N | delete NAME | delete-each\n");
 		return 2;
 	}

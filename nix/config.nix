@@ -6,6 +6,15 @@ let
   line = key: value: if value == null || value == false then [ ] else [ "${key} = ${toString value}" ];
   flag = key: value: if value then [ "${key} = true" ] else [ ];
   macvtap = cfg.macvtap or { };
+  dhcp = cfg.dhcp or { };
+  dhcpOn = dhcp.enable or false;
+  # With its own unit (the default) the responder is `redox-netsetup dhcp`; `dhcp = true`
+  # would make `up` start a second one in the background on the same port.
+  upStartsDhcp = dhcpOn && !(dhcp.separateUnit or true);
+  # One `dhcp-static = MAC=IP` line per binding: the key is repeatable.
+  statics = builtins.map (mac: "dhcp-static = ${mac}=${dhcp.staticLeases.${mac}}")
+    (builtins.attrNames (dhcp.staticLeases or { }));
+  dns = dhcp.dns or [ ];
 in
 builtins.concatStringsSep "\n" (
   line "tap" (cfg.tap or "tap0")
@@ -19,4 +28,10 @@ builtins.concatStringsSep "\n" (
   ++ line "mac" (macvtap.mac or null)
   ++ line "mode" (macvtap.mode or null)
   ++ flag "keep-forwarding" (cfg.keepForwarding or false)
+  ++ flag "dhcp" upStartsDhcp
+  ++ (if dhcpOn then
+    line "dhcp-pool" (dhcp.pool or null)
+    ++ statics
+    ++ line "dhcp-dns" (if dns == [ ] then null else builtins.concatStringsSep "," dns)
+  else [ ])
 ) + "\n"

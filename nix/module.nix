@@ -49,6 +49,39 @@ in
         description = "macvtap mode (--mode).";
       };
     };
+    dhcp = {
+      enable = mkOption {
+        type = types.bool;
+        default = false;
+        description = "Run the bundled DHCP responder on the TAP.";
+      };
+      separateUnit = mkOption {
+        type = types.bool;
+        default = true;
+        description = ''
+          Run the responder as its own unit, redox-net-dhcp (redox-netsetup dhcp).
+          If false, redox-net's own unit starts it in the background (--dhcp).
+        '';
+      };
+      pool = mkOption {
+        type = types.nullOr types.str;
+        default = null;
+        example = "172.16.0.10-172.16.0.200";
+        description = "Addresses handed out, FIRST-LAST (--dhcp-pool).";
+      };
+      staticLeases = mkOption {
+        type = types.attrsOf types.str;
+        default = { };
+        example = { "52:54:00:12:34:56" = "172.16.0.2"; };
+        description = "Fixed bindings, MAC to IP (--dhcp-static, one per entry).";
+      };
+      dns = mkOption {
+        type = types.listOf types.str;
+        default = [ ];
+        example = [ "1.1.1.1" ];
+        description = "DNS servers for the guests (--dhcp-dns).";
+      };
+    };
     keepForwarding = mkOption { type = types.bool; default = false; description = "Leave ip_forward on at stop (--keep-forwarding)."; };
     helper = {
       enable = mkOption { type = types.bool; default = true; description = "Install redox-net-helper setuid for helper.group."; };
@@ -92,6 +125,23 @@ in
         ExecStop = "${netsetup} down";
       };
     };
+
+    # The responder binds port 67 and then drops to nobody; it needs the TAP up first.
+    systemd.services.redox-net-dhcp = mkIf (cfg.dhcp.enable && cfg.dhcp.separateUnit) {
+      description = "redox-net DHCP responder for Cloud Hypervisor and QEMU guests";
+      documentation = [ "man:redox-netsetup(8)" ];
+      wantedBy = [ "multi-user.target" ];
+      after = [ "redox-net.service" ];
+      requires = [ "redox-net.service" ];
+      restartTriggers = [ configFile ];
+      serviceConfig = {
+        Type = "simple";
+        ExecStart = "${netsetup} dhcp";
+        Restart = "on-failure";
+      };
+    };
+    # The NixOS firewall drops DHCP from interfaces it does not know.
+    networking.firewall.interfaces.${cfg.tap}.allowedUDPPorts = mkIf cfg.dhcp.enable [ 67 ];
 
     users.groups.${cfg.helper.group} = mkIf cfg.helper.enable { };
     # setuid, not a capabilities wrapper: the helper relies on AT_SECURE.

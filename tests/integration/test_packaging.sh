@@ -6,19 +6,37 @@
 require_root_and_tun
 
 dest=$(mktemp -d); at_exit "rm -rf $dest"
-check "make install DESTDIR=... PREFIX=/usr succeeds" make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$dest" PREFIX=/usr install
+# The helper's group must exist for the chown; root always does, the machine's /etc/group
+# is not touched.
+inst=(make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$dest" PREFIX=/usr HELPER_GROUP=root)
+check "make install DESTDIR=... PREFIX=/usr HELPER_GROUP=root succeeds" "${inst[@]}" install
+mode() { stat -c '%a %U:%G' "$dest/$1"; }
 check "redox-netsetup 0755 in sbin" test "$(stat -c %a "$dest/usr/sbin/redox-netsetup")" = 755
+check "redox-run-net 0755 in bin" test "$(mode usr/bin/redox-run-net)" = "755 root:root"
+check "redox-net-helper setuid root, 4750 root:HELPER_GROUP, in libexec (got $(mode usr/libexec/redox-net/redox-net-helper))" \
+	test "$(mode usr/libexec/redox-net/redox-net-helper)" = "4750 root:root"
 check "redox-net.service 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net.service")" = 644
+check "redox-net-dhcp.service 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net-dhcp.service")" = 644
+for page in man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8; do
+	check "$page 0644" test "$(mode "usr/share/man/$page")" = "644 root:root"
+done
 check "the example config is installed" test -f "$dest/etc/redox-net/redox-net.conf.example"
+check "the example policy is installed 0644" test "$(mode etc/redox-net/policy.example)" = "644 root:root"
 check "the unit runs the installed binary with the installed config" grep -q "^ExecStart=/usr/sbin/redox-netsetup up --config /etc/redox-net/redox-net.conf$" "$dest/usr/lib/systemd/system/redox-net.service"
-check "make uninstall removes what install put there" sh -c "make -s -C '$TOP' BUILD='$BUILD' DESTDIR='$dest' PREFIX=/usr uninstall && test -z \"\$(find '$dest' -type f)\""
+check "the DHCP unit runs the responder with the installed config" grep -q "^ExecStart=/usr/sbin/redox-netsetup dhcp --config /etc/redox-net/redox-net.conf$" "$dest/usr/lib/systemd/system/redox-net-dhcp.service"
+check "make uninstall removes what install put there" sh -c "$(printf '%q ' "${inst[@]}") uninstall && test -z \"\$(find '$dest' -type f)\""
+check "make install SETUID=no (for Nix) succeeds as well" "${inst[@]}" SETUID=no install
+check "... and installs the helper 0755, not setuid" test "$(stat -c %a "$dest/usr/libexec/redox-net/redox-net-helper")" = 755
+"${inst[@]}" SETUID=no uninstall
 
 # The unit as a packager would install it, pointing at this build, for systemd to check.
 unitdir=$(mktemp -d); at_exit "rm -rf $unitdir"
-make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$unitdir" PREFIX=/usr SBINDIR="$BIN" SYSCONFDIR="$unitdir/etc" install
+make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$unitdir" PREFIX=/usr SBINDIR="$BIN" SYSCONFDIR="$unitdir/etc" HELPER_GROUP=root install
 unit=$unitdir/usr/lib/systemd/system/redox-net.service
+dhcp_unit=$unitdir/usr/lib/systemd/system/redox-net-dhcp.service
 if command -v systemd-analyze >/dev/null; then
 	check "systemd-analyze verify accepts redox-net.service" sh -c "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
+	check "systemd-analyze verify accepts redox-net-dhcp.service" sh -c "systemd-analyze verify --man=no '$dhcp_unit' '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
 else
 	skip "systemd-analyze is not installed (apt-get install systemd)"
 fi
@@ -50,6 +68,10 @@ if command -v nix-instantiate >/dev/null; then
 		'{ group = "nogroup"; queues = 4; uplink = "eth0"; address = "172.16.9.1/24"; tap = "redox0"; }'
 		'{ macvtap = { name = "mvt0"; link = "eth0"; mac = "52:54:00:ab:cd:ef"; mode = "bridge"; }; }'
 		'{ owner = "0"; keepForwarding = true; }'
+		'{ owner = "nobody"; dhcp = { enable = true; }; }'
+		'{ owner = "nobody"; dhcp = { enable = true; separateUnit = false; dns = [ "1.1.1.1" ]; }; }'
+		'{ owner = "nobody"; dhcp = { enable = true; pool = "172.16.0.10-172.16.0.99"; staticLeases = { "52:54:00:12:34:56" = "172.16.0.2"; "52:54:00:12:34:57" = "172.16.0.3"; }; dns = [ "1.1.1.1" "9.9.9.9" ]; }; }'
+		'{ group = "nogroup"; address = "172.16.9.1/24"; dhcp = { enable = true; dns = [ "172.16.9.1" ]; staticLeases = { "52:54:00:ab:cd:ef" = "172.16.9.5"; }; }; }'
 	)
 	for s in "${samples[@]}"; do
 		conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix ($s)" | jq -r .)
@@ -57,6 +79,10 @@ if command -v nix-instantiate >/dev/null; then
 		check "module config $s passes up --check" "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
 		check "module config $s passes down --check" "$BIN/redox-netsetup" down --check --config "$unitdir/gen.conf"
 	done
+	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; dhcp = { enable = true; staticLeases = { \"52:54:00:12:34:56\" = \"172.16.0.2\"; \"52:54:00:12:34:57\" = \"172.16.0.2\"; }; }; }" | jq -r .)
+	check "a DHCP module config writes one dhcp-static line per binding" test "$(grep -c '^dhcp-static = ' <<<"$conf")" = 2
+	printf '%s' "$conf" >"$unitdir/gen.conf"
+	check_status "a module config binding one address to two MACs is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
 	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; queues = 0; }" | jq -r .)
 	printf '%s' "$conf" >"$unitdir/gen.conf"
 	check_status "an invalid module config is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"

@@ -22,23 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-/*
- * Tests must never touch the machine's own network.  tests/lib.sh records the
- * inode of the namespace the suite started in; refuse to run there, or when
- * that record is missing (not started by the suite).
- */
-static int in_root_netns(void)
-{
-	const char *root = getenv("RXN_ROOT_NETNS_INO");
-	struct stat self;
-
-	if (!root || !*root || stat("/proc/self/ns/net", &self) < 0)
-		return 1;
-	return strtoull(root, NULL, 10) == (unsigned long long)self.st_ino;
-}
+#include "tests/tools/guard.h"
 
 static int tap_attach(const char *name, short extra)
 {
@@ -78,10 +64,9 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage: relay HOST_TAP GUEST_NETNS_PATH GUEST_TAP\n");
 		return 2;
 	}
-	if (in_root_netns()) {
-		fprintf(stderr, "relay: refusing to run in the machine's own network namespace\n");
+	/* Tests must never touch the machine's own network. */
+	if (guard_refuse_root_netns("relay"))
 		return 2;
-	}
 	host = tap_attach(argv[1], 0);
 	if (host < 0) {
 		perror(argv[1]);
