@@ -26,5 +26,7 @@ int dhcp_main(int argc, char *argv[])
 	if (rc >= 0)
 		return rc;
 	rc = config_dhcp(&cfg, &dhcp);
-	return rc ? rc : dhcp_serve(&dhcp, -1);
+	if (rc || cfg.check)
+		return rc;
+	return dhcp_serve(&dhcp, -1);
 }

@@ -61,6 +61,13 @@ unchanged "invalid arguments"
 check_status "SUDO_USER is the default owner" 0 env SUDO_USER=nobody "$(command -v ip)" netns exec "$ns" "$BIN/redox-netsetup" up --run-dir "$run"
 check "tap0 is owned by nobody" test "$(NS cat /sys/class/net/tap0/owner)" = "$(id -u nobody)"
 netsetup down >/dev/null 2>&1
+# --check must validate and return at once for every command, never start the real work
+# (run as root inside the namespace, so a command that ignored it would really serve).
+printf 'owner = 65534\nlease-dir = %s\n' "$run/leases-check" >"$run/check.conf"
+for cmd in $("$BIN/redox-netsetup" --help | awk '/^Commands:/ {on=1; next} on && /^  [a-z]/ {print $1}'); do
+	check_status "$cmd --check returns at once with 0" 0 NS timeout 5 "$BIN/redox-netsetup" "$cmd" --check --config "$run/check.conf"
+	check "$cmd --check created no lease directory" test ! -e "$run/leases-check"
+done
 check_status "--help works without root" 0 setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/redox-netsetup" up --help
 check_output "--help lists --queues" "--queues N"
 done_testing
