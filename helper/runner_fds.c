@@ -13,6 +13,7 @@
 #include "helper/runner_fds.h"
 #include "helper/tap_queues.h"
 #include "lib/log.h"
+#include "lib/exitcodes.h"
 #include "lib/netlink.h"
 
 /* Return: true if the kernel lets this process attach to the TAP itself (tun_not_capable()). */
@@ -34,7 +35,8 @@ static bool may_attach_directly(const struct link_state *l)
 	return false;
 }
 
-/* Run the helper on one end of a socketpair and read its one reply. */
+/* Run the helper on one end of a socketpair and read its one reply.
+ * Return: 0, RN_EXIT_PRIVILEGE when its policy refused, or -1. */
 static int ask_helper(const char *path, const struct proto_request *req, int *fds,
 		      struct proto_reply *r)
 {
@@ -68,7 +70,8 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
 	}
 	if (r->status) {
 		log_err("%s: the helper refused: %s", req->ifname, r->error);
-		return -1;
+		/* A policy denial keeps its own exit code, so scripts can tell it apart. */
+		return r->status == RN_EXIT_PRIVILEGE ? RN_EXIT_PRIVILEGE : -1;
 	}
 	return 0;
 }
@@ -85,7 +88,8 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
  * so no setuid program runs at all (the fast path).  Everything else goes to
  * the helper, which decides by its policy.
  *
- * Return: 0, or -1 after printing what is wrong and how to fix it.
+ * Return: 0, RN_EXIT_PRIVILEGE when the helper's policy refused, or -1, always
+ * after printing what is wrong and how to fix it.
  */
 int runner_get_fds(const char *helper_path, const struct proto_request *req, int *fds,
 		   struct proto_reply *info, bool *via_helper)

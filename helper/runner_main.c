@@ -200,14 +200,16 @@ int main(int argc, char *argv[])
 	const char *vargv[VMM_ARGV_MAX];
 	struct proto_reply info;
 	bool via_helper;
+	int rc;
 
 	log_init("redox-run-net");
 	if (parse_args(&r, argc, argv))
 		return RN_EXIT_USAGE;
 	/* Tests point this at a test build; the setuid helper itself never reads the environment. */
-	if (runner_get_fds(env_or("REDOX_NET_HELPER", REDOX_NET_HELPER_PATH), &r.req, fds,
-			   &info, &via_helper))
-		return RN_EXIT_FAILURE;
+	rc = runner_get_fds(env_or("REDOX_NET_HELPER", REDOX_NET_HELPER_PATH), &r.req, fds,
+			    &info, &via_helper);
+	if (rc)
+		return rc == RN_EXIT_PRIVILEGE ? RN_EXIT_PRIVILEGE : RN_EXIT_FAILURE;
 	if (r.req.kind == PROTO_KIND_MACVTAP && !r.mac_given) {
 		/* A macvtap only passes frames for its own MAC: the guest must use it. */
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", info.mac[0], info.mac[1],

@@ -18,6 +18,7 @@ umount /dev/net/tun; rm -f /dev/net/tun; mknod -m 666 /dev/net/tun c 10 200
 mk_tap "$ns" own0 65534
 mk_tap "$ns" pool0 0
 mk_tap "$ns" mq0 65534 4
+mk_tap "$ns" other 0
 set_policy "allow gid 4242 tap pool*
 quota gid 4242 devices 4"
 
@@ -39,7 +40,8 @@ check_output "... saying it is down" "it is down"
 NS ip link set own0 up
 check_status "queues that do not match the flags are refused" 1 RUN --tap own0 --queues 2 --disk "$img" --dry-run
 check_output "... saying how to fix it" "single-queue"
-check_status "a TAP outside the policy is refused by the helper" 1 RUN --tap other --disk "$img" --dry-run
+check_status "a TAP outside the policy is refused by the helper: policy denial (3)" 3 RUN --tap other --disk "$img" --dry-run
+check_output "... and the runner says the helper refused" "the helper refused"
 
 # The QEMU command line with real fds, parsed and realised by the real QEMU (paused, -S).
 if command -v qemu-system-x86_64 >/dev/null; then

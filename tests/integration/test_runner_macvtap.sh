@@ -47,7 +47,7 @@ check_status "3 queues are more than the rule grants" 3 client --macvtap mvt0 --
 set_policy "allow uid 65534 tap tap0 queues 2"
 check_status "a policy without the macvtap rule: the helper refuses (3)" 3 client --macvtap mvt0
 check "... and audits the deny" sh -c "sleep 0.1; tail -n 1 '$AUDIT' | grep -qE 'uid=65534 .*device=mvt0 .*result=deny'"
-check_status "... and the runner fails, saying the helper refused" 1 RUN --macvtap mvt0 --disk "$img" --dry-run
+check_status "... and the runner exits 3 too (a policy denial), saying the helper refused" 3 RUN --macvtap mvt0 --disk "$img" --dry-run
 check_output "... naming the refusal" "mvt0: the helper refused"
 set_policy "allow uid 65534 tap mvt0"
 check_status "a tap rule for the same name does not cover the macvtap" 3 client --macvtap mvt0
