@@ -51,6 +51,20 @@ check_status "--mac reaches the VMM, which answers ARP and ping with it" 0 RUN -
 check_output "... echo reply" "ICMP: echo reply"
 netsetup down >/dev/null 2>&1
 
+# The lease, the way Redox OS's client gets it (one DISCOVER with option 53 alone and the
+# broadcast flag, no retransmission, the first reply taken as the OFFER), over the fd
+# the runner hands the VMM, from the responder `up --dhcp` started: the helper path.
+netsetup_env vmm-dhcp
+check "up --dhcp for the Redox-style lease" netsetup up --owner 0 --dhcp --lease-dir "$run/leases"
+LAST_OUTPUT=$(NS setpriv --reuid=65534 --regid=65534 --clear-groups env REDOX_NET_HELPER="$HELPER" \
+	CH_BIN="$TOOLS/ch_vmm" CH_VMM_DHCP=redox "$BIN/redox-run-net" --disk "$img" 2>&1); rc=$?
+ok $rc "the VMM leases its address on fd 3 the way Redox's client does, then pings the host"
+check_output "... the first reply to the one DISCOVER is an OFFER of 172.16.0.2" "^offer 172.16.0.2$"
+check_output "... the ACK carries mask, router and DNS, each exactly 4 bytes" "^ack 172.16.0.2 mask 255.255.255.0 router 172.16.0.1 dns "
+check_output "... and the frames that follow get answers" "ICMP: echo reply from 172.16.0.1"
+check "the lease is on disk" grep -q "52:54:00:12:34:56" "$run/leases/leases"
+netsetup down >/dev/null 2>&1
+
 # The stand-in is strict where Cloud Hypervisor is: it must refuse what CH refuses.
 ch() { NS "$TOOLS/ch_vmm" --cpus boot=1 --memory size=64M --disk path="$img" --serial tty --console off "$@" 3</dev/null 4</dev/null; }
 check_status "ch_vmm refuses several fds without brackets" 2 ch --net fd=3,4,num_queues=4

@@ -33,6 +33,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "tests/tools/dhcp_wire.h"
 #include "tests/tools/guard.h"
 
 #define VNET_HDR	12	/* struct virtio_net_hdr_mrg_rxbuf, what Cloud Hypervisor uses */
@@ -423,8 +424,92 @@ static int exchange_frames(const struct vm *vm)
 	return 0;
 }
 
+/**
+ * struct frame_link - the DHCP client's datagrams as raw frames on the VM's queues
+ * @vm:		the VM
+ * @reply:	where the matcher copies a reply's BOOTP payload
+ * @size:	size of @reply
+ * @len:	length copied
+ * @xid:	transaction id the matcher wants
+ */
+struct frame_link {
+	const struct vm *vm;
+	uint8_t *reply;
+	size_t size, len;
+	uint32_t xid;
+};
+
+/* Ethernet broadcast, IPv4 0.0.0.0 -> 255.255.255.255, UDP 68 -> 67: a client with no address yet. */
+static int frame_send(void *ctx, struct wire *w)
+{
+	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	const struct frame_link *fl = ctx;
+	uint8_t f[VNET_HDR + 14 + 20 + 8 + sizeof(w->b)];
+	uint8_t *e = f + VNET_HDR, *ip = e + 14, *udp = ip + 20;
+	size_t ulen = 8 + w->len;
+
+	memset(f, 0, VNET_HDR + 14 + 20 + 8);
+	memcpy(e, bcast, 6); memcpy(e + 6, fl->vm->mac, 6); put16(e + 12, 0x0800);
+	ip[0] = 0x45; put16(ip + 2, (uint16_t)(20 + ulen)); ip[8] = 64; ip[9] = 17;
+	memset(ip + 16, 0xff, 4);
+	put16(ip + 10, ip_checksum(ip, 20));
+	put16(udp, 68); put16(udp + 2, 67); put16(udp + 4, (uint16_t)ulen);	/* UDP checksum 0: none */
+	memcpy(udp + 8, w->b, w->len);
+	return write(fl->vm->fds[0], f, VNET_HDR + 14 + 20 + ulen) < 0 ? -1 : 0;
+}
+
+/* A UDP datagram to port 68 carrying a BOOTREPLY for our xid; copied to the link. */
+static bool is_dhcp_reply(const uint8_t *e, size_t len, void *arg)
+{
+	struct frame_link *fl = arg;
+	const uint8_t *ip = e + 14, *udp, *bootp;
+	size_t ihl, blen;
+
+	if (len < 14 + 20 + 8 + WIRE_OPTIONS || get16(e + 12) != 0x0800 || ip[9] != 17)
+		return false;
+	ihl = (size_t)(ip[0] & 15) * 4;
+	udp = ip + ihl;
+	if (14 + ihl + 8 + WIRE_OPTIONS > len || get16(udp + 2) != 68)
+		return false;
+	bootp = udp + 8;
+	blen = len - 14 - ihl - 8;
+	if (bootp[0] != 2 || wire_xid(bootp) != fl->xid)
+		return false;
+	fl->len = blen < fl->size ? blen : fl->size;
+	memcpy(fl->reply, bootp, fl->len);
+	return true;
+}
+
+static ssize_t frame_reply(void *ctx, uint32_t xid, uint8_t *buf, size_t size)
+{
+	struct frame_link *fl = ctx;
+
+	fl->reply = buf;
+	fl->size = size;
+	fl->xid = xid;
+	return wait_frame(fl->vm, is_dhcp_reply, fl, WAIT_MS) ? -1 : (ssize_t)fl->len;
+}
+
+/*
+ * CH_VMM_DHCP=redox: before anything else, get the lease on fd 3 exactly as Redox OS's
+ * client does (tests/tools/dhcp_wire.h), and require the address the guest expects.
+ */
+static int lease_like_redox(const struct vm *vm)
+{
+	struct frame_link fl = { .vm = vm };
+	struct wire_link link = { frame_send, frame_reply, &fl };
+	struct in_addr yiaddr;
+
+	if (wire_redox_client(&link, vm->mac, (uint32_t)getpid(), &yiaddr))
+		return fail("fd 3: the Redox-style DHCP exchange failed");
+	if (memcmp(&yiaddr, guest_ip, 4))
+		return fail("fd 3: DHCP gave %s, not 172.16.0.2", inet_ntoa(yiaddr));
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
+	const char *dhcp = getenv("CH_VMM_DHCP");
 	struct vm vm = { .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -433,7 +518,8 @@ int main(int argc, char *argv[])
 	if (parse_args(&vm, argc, argv))
 		return 2;
 	printf("ch_vmm: command line accepted: %u fd(s), num_queues %u\n", vm.nfds, 2 * vm.nfds);
-	if (prepare_queues(&vm) || exchange_frames(&vm))
+	if (prepare_queues(&vm) || (dhcp && !strcmp(dhcp, "redox") && lease_like_redox(&vm)) ||
+	    exchange_frames(&vm))
 		return 1;
 	printf("ch_vmm: ok\n");
 	return 0;

@@ -6,7 +6,9 @@
 #include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/types.h>
 
 #define WIRE_OPTIONS	240	/* fixed header plus magic cookie */
 
@@ -109,6 +111,100 @@ static inline uint32_t wire_xid(const uint8_t *b)
 
 	memcpy(&x, b + 4, 4);
 	return ntohl(x);
+}
+
+/* wire_check_addr_opt() - Redox uses an option only when it is exactly 4 bytes; print it */
+static inline int wire_check_addr_opt(const uint8_t *b, size_t len, uint8_t code, const char *name)
+{
+	uint8_t olen;
+	const uint8_t *v = wire_find(b, len, code, &olen);
+	char text[INET_ADDRSTRLEN];
+
+	if (!v || olen != 4) {
+		printf("FAIL: option %u (%s) is %s\n", code, name, v ? "not 4 bytes long" : "missing");
+		return 1;
+	}
+	inet_ntop(AF_INET, v, text, sizeof(text));
+	printf(" %s %s", name, text);
+	return 0;
+}
+
+/**
+ * struct wire_link - how a test client moves datagrams: a socket, or raw frames on a TAP fd
+ * @send_once:	send @w (END is appended by the caller) to port 67 by broadcast; 0 or -1
+ * @first_reply: the first BOOTREPLY for @xid within the client's wait, copied to @buf;
+ *		its length, or -1
+ * @ctx:	passed to both
+ */
+struct wire_link {
+	int (*send_once)(void *ctx, struct wire *w);
+	ssize_t (*first_reply)(void *ctx, uint32_t xid, uint8_t *buf, size_t size);
+	void *ctx;
+};
+
+/**
+ * wire_redox_client() - one lease exchange exactly as Redox OS's client makes it
+ * @link:	how datagrams move
+ * @mac:	client MAC
+ * @xid:	transaction id
+ * @yiaddr:	the address acknowledged, on success
+ *
+ * A DISCOVER with option 53 alone and the broadcast flag, sent once (Redox never
+ * retransmits); the first reply is taken as the OFFER; one REQUEST; then the ACK
+ * must carry option 53 first and options 1, 3 and 6 of exactly 4 bytes each.
+ * Prints "offer A" and "ack A mask M router R dns D" lines, or FAIL: lines.
+ *
+ * Return: 0 when every check held, 1 otherwise.
+ */
+static inline int wire_redox_client(const struct wire_link *link, const uint8_t mac[6],
+				    uint32_t xid, struct in_addr *yiaddr)
+{
+	uint8_t buf[1500], olen, server[4];
+	const uint8_t *sid;
+	struct wire w;
+	ssize_t n;
+	size_t first;
+	int bad = 0;
+
+	wire_request(&w, 1, xid, mac, true);	/* DISCOVER: option 53 and nothing else */
+	wire_end(&w);
+	if (link->send_once(link->ctx, &w) || (n = link->first_reply(link->ctx, xid, buf, sizeof(buf))) < 0) {
+		printf("FAIL: no reply to the one DISCOVER\n");
+		return 1;
+	}
+	sid = wire_find(buf, (size_t)n, 54, &olen);
+	if (wire_type(buf, (size_t)n) != 2 || !sid || olen != 4) {
+		printf("FAIL: the first reply is not an OFFER with a server identifier\n");
+		return 1;
+	}
+	memcpy(server, sid, 4);
+	memcpy(yiaddr, buf + 16, 4);
+	printf("offer %s\n", inet_ntoa(*yiaddr));
+	wire_request(&w, 3, xid, mac, true);
+	wire_opt(&w, 50, yiaddr, 4);
+	wire_opt(&w, 54, server, 4);
+	wire_end(&w);
+	if (link->send_once(link->ctx, &w) || (n = link->first_reply(link->ctx, xid, buf, sizeof(buf))) < 0) {
+		printf("FAIL: no reply to the one REQUEST\n");
+		return 1;
+	}
+	for (first = WIRE_OPTIONS; first < (size_t)n && buf[first] == 0; first++)
+		;
+	if (first >= (size_t)n || buf[first] != 53) {
+		printf("FAIL: option 53 is not the first option\n");
+		bad++;
+	}
+	if (wire_type(buf, (size_t)n) != 5) {
+		printf("FAIL: the reply to the REQUEST is not an ACK (type %u)\n", wire_type(buf, (size_t)n));
+		return 1;
+	}
+	memcpy(yiaddr, buf + 16, 4);
+	printf("ack %s", inet_ntoa(*yiaddr));
+	bad += wire_check_addr_opt(buf, (size_t)n, 1, "mask");
+	bad += wire_check_addr_opt(buf, (size_t)n, 3, "router");
+	bad += wire_check_addr_opt(buf, (size_t)n, 6, "dns");
+	printf("\n");
+	return bad ? 1 : 0;
 }
 
 #endif
