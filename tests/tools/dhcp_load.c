@@ -9,7 +9,12 @@
  * "ACK MAC IP" and flushed at once, so a test can compare what clients were
  * promised with what the server kept.
  *
- * usage: dhcp_load GIADDR SERVER COUNT [WINDOW]
+ * With RATE, exchanges start at that many per second whatever the answers
+ * (an open loop, as independent clients would), and the time from each first
+ * DISCOVER to its ACK is collected; the median and the 99th percentile go to
+ * stderr.
+ *
+ * usage: dhcp_load GIADDR SERVER COUNT [WINDOW [RATE]]
  */
 #include <errno.h>
 #include <poll.h>
@@ -34,10 +39,13 @@ enum { IDLE, DISCOVERING, REQUESTING, DONE, FAILED };
  * @tries:	DISCOVERs sent so far; part of the xid, so late replies to an
  *		abandoned try are ignored
  * @deadline:	when the current step times out (ms)
+ * @started_us:	when its first DISCOVER left (us)
+ * @latency_us:	first DISCOVER to ACK (us), once done
  */
 struct exchange {
 	int state, tries;
 	long long deadline;
+	long long started_us, latency_us;
 };
 
 static int sock;
@@ -50,6 +58,41 @@ static long long now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000LL + ts.tv_nsec / 1000000;
+}
+
+static long long now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000LL + ts.tv_nsec / 1000;
+}
+
+static int cmp_ll(const void *a, const void *b)
+{
+	long long x = *(const long long *)a, y = *(const long long *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* report_latency() - print the median and 99th percentile of the done exchanges */
+static void report_latency(const struct exchange *ex, uint32_t count)
+{
+	long long *l = calloc(count + 1, sizeof(*l));
+	uint32_t n = 0, retried = 0;
+
+	if (!l)
+		return;
+	for (uint32_t i = 1; i <= count; i++) {
+		if (ex[i].state == DONE)
+			l[n++] = ex[i].latency_us;
+		retried += ex[i].tries > 1;
+	}
+	qsort(l, n, sizeof(*l), cmp_ll);
+	if (n)
+		fprintf(stderr, "dhcp_load: latency median %.3f ms, p99 %.3f ms over %u exchanges, %u retried\n",
+			(double)l[n / 2] / 1000, (double)l[n * 99 / 100] / 1000, n, retried);
+	free(l);
 }
 
 static void mac_of(uint32_t i, uint8_t mac[6])
@@ -80,6 +123,8 @@ static void send_msg(uint32_t i, struct exchange *e, uint8_t type, const void *y
 
 static void discover(uint32_t i, struct exchange *e)
 {
+	if (e->tries == 0)
+		e->started_us = now_us();
 	if (++e->tries > MAX_TRIES) {
 		e->state = FAILED;
 		return;
@@ -120,6 +165,7 @@ static int receive(struct exchange *ex, uint32_t count)
 			printf("ACK 02:00:00:%02x:%02x:%02x %s\n", (i >> 16) & 0xff, (i >> 8) & 0xff,
 			       i & 0xff, inet_ntoa(ip));
 			fflush(stdout);
+			e->latency_us = now_us() - e->started_us;
 			e->state = DONE;
 		}
 		break;
@@ -133,17 +179,18 @@ static int receive(struct exchange *ex, uint32_t count)
 int main(int argc, char *argv[])
 {
 	struct sockaddr_in me = { .sin_family = AF_INET, .sin_port = htons(67) };
-	uint32_t count, window, next = 1, active = 0, done = 0, failed = 0;
+	uint32_t count, window, rate, next = 1, active = 0, done = 0, failed = 0;
 	struct exchange *ex;
-	long long start = now_ms();
+	long long start = now_ms(), start_us = now_us();
 	int one = 1;
 
-	if (argc < 4 || argc > 5) {
-		fprintf(stderr, "usage: dhcp_load GIADDR SERVER COUNT [WINDOW]\n");
+	if (argc < 4 || argc > 6) {
+		fprintf(stderr, "usage: dhcp_load GIADDR SERVER COUNT [WINDOW [RATE]]\n");
 		return 2;
 	}
 	count = (uint32_t)strtoul(argv[3], NULL, 10);
-	window = argc == 5 ? (uint32_t)strtoul(argv[4], NULL, 10) : 32;
+	window = argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 10) : 32;
+	rate = argc == 6 ? (uint32_t)strtoul(argv[5], NULL, 10) : 0;
 	server.sin_family = AF_INET;
 	server.sin_port = htons(67);
 	if (inet_pton(AF_INET, argv[1], &giaddr) != 1 || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1 ||
@@ -163,9 +210,11 @@ int main(int argc, char *argv[])
 		struct pollfd p = { .fd = sock, .events = POLLIN };
 		long long t;
 
-		for (; active < window && next <= count; next++, active++)
+		/* Closed loop: keep WINDOW in flight.  Open loop: start on schedule. */
+		for (; next <= count && (rate ? now_us() >= start_us + (long long)(next - 1) * 1000000 / rate :
+					 active < window); next++, active++)
 			discover(next, &ex[next]);
-		if (poll(&p, 1, 20) > 0)
+		if (poll(&p, 1, rate ? 1 : 20) > 0)
 			while (receive(ex, count))
 				;
 		t = now_ms();
@@ -183,5 +232,7 @@ int main(int argc, char *argv[])
 	}
 	fprintf(stderr, "dhcp_load: %u acked, %u failed, %u unfinished\n", done, failed,
 		count - done - failed);
+	if (rate)
+		report_latency(ex, count);
 	return done == count ? 0 : 1;
 }
