@@ -40,7 +40,7 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
 {
 	struct proto_request child_req = *req;
 	char bufs[3][32], *const envp[] = { NULL };
-	const char *argv[8], *why;
+	const char *argv[PROTO_ARGV_MAX], *why;
 	int sv[2], status, err;
 	pid_t pid;
 
