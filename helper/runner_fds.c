@@ -106,7 +106,8 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 	if (err == -ENODEV) {
 		log_err("%s does not exist", req->ifname);
 		log_hint("create it with `sudo redox-netsetup up --%s %s`",
-			 req->kind == PROTO_KIND_TAP ? "tap" : "macvtap", req->ifname);
+			 req->kind == PROTO_KIND_TAP ? "tap" :
+			 req->kind == PROTO_KIND_BRIDGE ? "bridge" : "macvtap", req->ifname);
 		return -1;
 	}
 	if (err) {

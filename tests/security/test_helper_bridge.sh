@@ -113,6 +113,11 @@ check "so does VM 2" nsrun "$g2" ping -c 1 -W 2 198.51.100.2
 check "the forwarded packets came in on redoxbr0, as our forward rule expects" sh -c "ip netns exec $ns nft list chain ip probe seen | grep -Eq 'packets [1-9]'"
 NS nft delete table ip probe
 
+# --- the runner asks for one and gives the VMM the fd and the derived MAC
+LAST_OUTPUT=$(NS setpriv --reuid=65533 --regid=65534 --clear-groups env REDOX_NET_HELPER="$HELPER" \
+	"$BIN/redox-run-net" --bridge redoxbr0 --slot 3 --dry-run --disk /nonexistent.img 2>&1)
+check_output "redox-run-net --bridge passes fd=3 with mac=02:00:00:ff:fd:03" "fd=3,mac=02:00:00:ff:fd:03"
+
 # --- a TAP its user made persistent through the fd: down --all removes it
 check_status "a request whose client sets TUNSETPERSIST succeeds" 0 eval '(request 65533 --persist -- --slot 9)' 
 check "the TAP outlives its fds" NS ip link show rn1ekds9
