@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /*
  * helper_main.c - redox-net-helper: setuid root; checks the policy, opens TAP or
- * macvtap queues for the caller and hands the fds back over a UNIX socket
+ * macvtap queues, or creates a TAP on a bridge, for the caller and hands the fds
+ * back over a UNIX socket
  *
  * Order of events (docs/security.md): privs_* make the process the helper's
  * own and drop to the caller with CAP_NET_ADMIN alone; only then are the
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "helper/audit.h"
+#include "helper/bridge_tap.h"
 #include "helper/macvtap_open.h"
 #include "helper/privs.h"
 #include "helper/proto.h"
@@ -43,7 +45,9 @@
  * @sock:	the reply socket
  * @lock:	quota lock file
  * @sk:		route socket
- * @link:	the device, as the kernel describes it
+ * @link:	the device, as the kernel describes it (for a bridge request, the new TAP)
+ * @tap:	bridge request: the TAP created for the caller, "" until then
+ * @guest_mac:	bridge request: the guest MAC that goes with @tap
  * @d:		the policy decision
  * @fds:	the opened queues
  */
@@ -54,6 +58,8 @@ struct helper {
 	int sock, lock;
 	struct nl_sock *sk;
 	struct link_state link;
+	char tap[IFNAMSIZ];
+	uint8_t guest_mac[6];
 	struct policy_decision d;
 	int fds[PROTO_MAX_QUEUES];
 };
@@ -68,17 +74,19 @@ struct helper {
  */
 static int finish(struct helper *h, int status, const char *reason)
 {
+	/* A bridge request is answered with the TAP made for it, once there is one. */
+	const char *device = h->tap[0] ? h->tap : h->req.ifname;
 	struct proto_reply r = { .status = (uint16_t)status, .kind = (uint8_t)h->req.kind,
 				 .ifindex = (uint32_t)h->link.ifindex, .mtu = h->link.mtu };
 	struct audit_event e = {
 		.caller = &h->caller, .request = h->request, .queues = h->req.queues,
-		.policy_file = h->d.file, .policy_line = h->d.line, .device = h->req.ifname,
+		.policy_file = h->d.file, .policy_line = h->d.line, .device = device,
 		.ifindex = h->link.ifindex, .allowed = status == RN_EXIT_OK, .reason = reason,
 	};
 	int err;
 
-	memcpy(r.ifname, h->req.ifname, sizeof(r.ifname));
-	memcpy(r.mac, h->link.mac, sizeof(r.mac));
+	memcpy(r.ifname, device, sizeof(r.ifname));
+	memcpy(r.mac, h->tap[0] ? h->guest_mac : h->link.mac, sizeof(r.mac));
 	if (status == RN_EXIT_OK)
 		r.queues = h->req.queues;
 	else
@@ -130,6 +138,38 @@ static const char *decide(struct helper *h, enum policy_kind kind)
 }
 
 /**
+ * lock_and_count() - take the quota lock and count the caller's devices
+ * @h:		request state, policy already allowed
+ * @exclude:	ifindex of a device the caller counts itself, 0 for none
+ * @master:	count only TAPs on this bridge, 0 for all
+ * @status:	exit code for a refusal
+ *
+ * The lock stays held until the helper exits, so the count and the claim
+ * that follows are one step for all helpers at once.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *lock_and_count(struct helper *h, int exclude, int master, int *status)
+{
+	unsigned int owned;
+	int err;
+
+	*status = RN_EXIT_FAILURE;
+	err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
+	if (err)
+		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
+					   "cannot take the quota lock";
+	if (quota_count_owned(h->sk, h->caller.uid, exclude, master, &owned))
+		return "cannot list devices to count the quota";
+	if (owned + 1 > h->d.max_devices) {
+		*status = RN_EXIT_PRIVILEGE;
+		return master ? "VM quota on this bridge reached (stop a VM, or 'redox-netsetup down --all' frees leftovers)" :
+				"device quota reached (redox-netsetup down frees devices)";
+	}
+	return NULL;
+}
+
+/**
  * claim_tap() - under the quota lock: count, attach, and make the device the caller's
  * @h:		request state, policy already allowed
  *
@@ -145,23 +185,16 @@ static const char *claim_tap(struct helper *h, int *status)
 {
 	bool mine = h->link.tun.has_owner && h->link.tun.owner == h->caller.uid;
 	struct link_state after;
-	unsigned int owned;
+	const char *why;
 	int err;
 
 	*status = RN_EXIT_PRIVILEGE;
 	if (h->link.tun.has_owner && h->link.tun.owner != 0 && !mine)
 		return "the TAP belongs to another user";
+	why = lock_and_count(h, h->link.ifindex, 0, status);
+	if (why)
+		return why;
 	*status = RN_EXIT_FAILURE;
-	err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
-	if (err)
-		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
-					   "cannot take the quota lock";
-	if (quota_count_owned(h->sk, h->caller.uid, h->link.ifindex, &owned))
-		return "cannot list devices to count the quota";
-	if (owned + 1 > h->d.max_devices) {
-		*status = RN_EXIT_PRIVILEGE;
-		return "device quota reached (redox-netsetup down frees devices)";
-	}
 	if (privs_dac(true))
 		return "cannot raise CAP_DAC_OVERRIDE to open /dev/net/tun";
 	err = tap_queues_attach(h->req.ifname, h->req.queues, h->req.queues > 1, h->fds);
@@ -185,6 +218,80 @@ static const char *claim_tap(struct helper *h, int *status)
 }
 
 /**
+ * pick_slot() - the requested slot, or the lowest one whose TAP name is free
+ * @h:		request state
+ * @slot:	result
+ *
+ * Return: 0, or -ENOSPC when every slot's name is taken.
+ */
+static int pick_slot(struct helper *h, unsigned int *slot)
+{
+	struct link_state l;
+	char name[IFNAMSIZ];
+
+	if (h->req.slot != PROTO_SLOT_ANY) {
+		*slot = (unsigned int)h->req.slot;
+		return 0;
+	}
+	for (unsigned int s = 0; s <= PROTO_MAX_SLOT; s++)
+		if (!bridge_tap_name(h->caller.uid, s, name) && link_query(h->sk, name, &l) == -ENODEV) {
+			*slot = s;
+			return 0;
+		}
+	return -ENOSPC;
+}
+
+/**
+ * claim_bridge_tap() - under the quota lock: create the caller's TAP on the bridge
+ * @h:		request state, policy already allowed, @h->link the bridge
+ * @status:	exit code for the outcome
+ *
+ * What counts against the quota is what the kernel shows: TAPs in redox-net's
+ * group, on this bridge, owned by the caller.  The new TAP is all three before
+ * the lock is released, and vanishes with its fds, so a helper killed at any
+ * point leaves nothing the next count gets wrong.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *claim_bridge_tap(struct helper *h, int *status)
+{
+	static char msg[96];
+	int bridge = h->link.ifindex, err;
+	unsigned int slot;
+	const char *why = lock_and_count(h, 0, bridge, status);
+
+	if (why)
+		return why;
+	*status = RN_EXIT_CONFLICT;
+	if (pick_slot(h, &slot))
+		return "every slot's TAP name is in use";
+	*status = RN_EXIT_FAILURE;
+	if (bridge_tap_name(h->caller.uid, slot, h->tap))
+		return "no valid TAP name for this uid and slot";
+	if (privs_dac(true))
+		return "cannot raise CAP_DAC_OVERRIDE to open /dev/net/tun";
+	err = bridge_tap_open(h->tap, h->caller.uid, h->req.queues, h->fds);
+	/* Raised for the opens alone: /dev/net/tun may be root's 0600. */
+	if (privs_drop_cap(CAP_DAC_OVERRIDE) && !err)
+		return "cannot drop CAP_DAC_OVERRIDE";
+	if (err == -EBUSY) {
+		*status = RN_EXIT_CONFLICT;
+		snprintf(msg, sizeof(msg), "slot %u is in use: %s exists", slot, h->tap);
+		return msg;
+	}
+	if (err) {
+		snprintf(msg, sizeof(msg), "cannot create the TAP: %s", strerror(-err));
+		return msg;
+	}
+	/* On failure the fds close in finish(), and the TAP goes with them. */
+	if (bridge_tap_attach(h->sk, h->tap, bridge, &h->link))
+		return "cannot attach the new TAP to the bridge";
+	bridge_tap_mac(h->caller.uid, slot, h->guest_mac);
+	*status = RN_EXIT_OK;
+	return NULL;
+}
+
+/**
  * open_device() - check the device's kind with the kernel, decide, and open its queues
  * @h:		request state
  * @status:	exit code for the outcome
@@ -193,7 +300,7 @@ static const char *claim_tap(struct helper *h, int *status)
  */
 static const char *open_device(struct helper *h, int *status)
 {
-	bool tap = h->req.kind == PROTO_KIND_TAP;
+	bool tap = h->req.kind == PROTO_KIND_TAP, bridge = h->req.kind == PROTO_KIND_BRIDGE;
 	const char *why;
 	int err;
 
@@ -207,14 +314,17 @@ static const char *open_device(struct helper *h, int *status)
 	}
 	/* Authorise by the kind the kernel reports, never by the name alone. */
 	*status = RN_EXIT_PRIVILEGE;
-	why = tap ? tap_link_problem(&h->link, h->req.queues) : macvtap_link_problem(&h->link);
+	why = tap ? tap_link_problem(&h->link, h->req.queues) :
+	      bridge ? bridge_link_problem(&h->link) : macvtap_link_problem(&h->link);
 	if (why)
 		return why;
-	why = decide(h, tap ? POLICY_KIND_TAP : POLICY_KIND_MACVTAP);
+	why = decide(h, tap ? POLICY_KIND_TAP : bridge ? POLICY_KIND_BRIDGE : POLICY_KIND_MACVTAP);
 	if (why)
 		return why;
 	if (tap)
 		return claim_tap(h, status);
+	if (bridge)
+		return claim_bridge_tap(h, status);
 	/* The kernel has no owner for a macvtap to count: the policy alone decides. */
 	*status = RN_EXIT_FAILURE;
 	if (privs_dac(true))

@@ -10,6 +10,8 @@
 #include "lib/decimal.h"
 #include "lib/ifname.h"
 
+#define PROTO_USAGE "--fd=N --tap|--macvtap NAME [--queues N] | --fd=N --bridge NAME [--slot N] [--queues N]"
+
 /* Wire layout of the reply header: fixed offsets, host byte order (both ends
  * are on the same host), zero padding.  Changing it means a new version. */
 #define OFF_MAGIC	0
@@ -27,7 +29,8 @@ _Static_assert(OFF_ERROR + PROTO_ERROR_MAX <= PROTO_REPLY_SIZE, "reply layout ov
 /**
  * proto_parse_request() - parse the helper's command line; pure, so it can be fuzzed
  * @argc:	argument count, at least 1
- * @argv:	--fd=N, then --tap NAME or --macvtap NAME, and optionally --queues N
+ * @argv:	--fd=N, then --tap NAME, --macvtap NAME or --bridge NAME [--slot N],
+ *		and optionally --queues N
  * @req:	filled on success
  * @why:	on failure, a message naming the bad argument (escaped by the caller)
  * @whysz:	size of @why
@@ -40,12 +43,13 @@ _Static_assert(OFF_ERROR + PROTO_ERROR_MAX <= PROTO_REPLY_SIZE, "reply layout ov
 int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			char *why, size_t whysz)
 {
-	bool have_fd = false, have_queues = false;
+	bool have_fd = false, have_queues = false, have_slot = false;
 	unsigned long long v;
 
 	memset(req, 0, sizeof(*req));
 	req->fd = -1;
 	req->queues = 1;
+	req->slot = PROTO_SLOT_ANY;
 	for (int i = 1; i < argc; i++) {
 		const char *a = argv[i], *val = i + 1 < argc ? argv[i + 1] : NULL;
 
@@ -56,18 +60,19 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			}
 			req->fd = (int)v;
 			have_fd = true;
-		} else if (!strcmp(a, "--tap") || !strcmp(a, "--macvtap")) {
+		} else if (!strcmp(a, "--tap") || !strcmp(a, "--macvtap") || !strcmp(a, "--bridge")) {
 			const char *problem = val ? ifname_problem(val) : "it is missing";
 
 			if (req->kind) {
-				snprintf(why, whysz, "one --tap or --macvtap only");
+				snprintf(why, whysz, "one --tap, --macvtap or --bridge only");
 				return -1;
 			}
 			if (problem) {
 				snprintf(why, whysz, "bad interface name: %s", problem);
 				return -1;
 			}
-			req->kind = a[2] == 't' ? PROTO_KIND_TAP : PROTO_KIND_MACVTAP;
+			req->kind = a[2] == 't' ? PROTO_KIND_TAP :
+				    a[2] == 'm' ? PROTO_KIND_MACVTAP : PROTO_KIND_BRIDGE;
 			memcpy(req->ifname, val, strlen(val) + 1);
 			i++;
 		} else if (!strcmp(a, "--queues")) {
@@ -78,13 +83,25 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
 			req->queues = (unsigned int)v;
 			have_queues = true;
 			i++;
+		} else if (!strcmp(a, "--slot")) {
+			if (have_slot || decimal_parse(val, PROTO_MAX_SLOT, &v)) {
+				snprintf(why, whysz, "--slot wants a number from 0 to %u", PROTO_MAX_SLOT);
+				return -1;
+			}
+			req->slot = (int)v;
+			have_slot = true;
+			i++;
 		} else {
-			snprintf(why, whysz, "unknown argument (usage: --fd=N --tap|--macvtap NAME [--queues N])");
+			snprintf(why, whysz, "unknown argument (usage: " PROTO_USAGE ")");
 			return -1;
 		}
 	}
 	if (!have_fd || !req->kind) {
-		snprintf(why, whysz, "usage: --fd=N --tap|--macvtap NAME [--queues N]");
+		snprintf(why, whysz, "usage: " PROTO_USAGE);
+		return -1;
+	}
+	if (have_slot && req->kind != PROTO_KIND_BRIDGE) {
+		snprintf(why, whysz, "--slot goes with --bridge only");
 		return -1;
 	}
 	return 0;
@@ -98,7 +115,8 @@ int proto_parse_request(int argc, char *const argv[], struct proto_request *req,
  *
  * Return: the number of arguments.
  */
-int proto_request_argv(const struct proto_request *req, char bufs[3][32], const char *argv[8])
+int proto_request_argv(const struct proto_request *req, char bufs[3][32],
+		       const char *argv[PROTO_ARGV_MAX])
 {
 	int n = 0;
 
@@ -106,10 +124,16 @@ int proto_request_argv(const struct proto_request *req, char bufs[3][32], const 
 	snprintf(bufs[1], 32, "%u", req->queues);
 	argv[n++] = "redox-net-helper";
 	argv[n++] = bufs[0];
-	argv[n++] = req->kind == PROTO_KIND_MACVTAP ? "--macvtap" : "--tap";
+	argv[n++] = req->kind == PROTO_KIND_MACVTAP ? "--macvtap" :
+		    req->kind == PROTO_KIND_BRIDGE ? "--bridge" : "--tap";
 	argv[n++] = req->ifname;
 	argv[n++] = "--queues";
 	argv[n++] = bufs[1];
+	if (req->kind == PROTO_KIND_BRIDGE && req->slot != PROTO_SLOT_ANY) {
+		snprintf(bufs[2], 32, "%d", req->slot);
+		argv[n++] = "--slot";
+		argv[n++] = bufs[2];
+	}
 	argv[n] = NULL;
 	return n;
 }
@@ -189,7 +213,7 @@ int proto_reply_decode(const uint8_t *buf, size_t len, struct proto_reply *r, co
 	memcpy(r->error, buf + OFF_ERROR, PROTO_ERROR_MAX);
 	if (r->status == 0 && (r->queues < 1 || r->queues > PROTO_MAX_QUEUES ||
 			       !ifname_is_valid(r->ifname) ||
-			       (r->kind != PROTO_KIND_TAP && r->kind != PROTO_KIND_MACVTAP))) {
+			       r->kind < PROTO_KIND_TAP || r->kind > PROTO_KIND_BRIDGE)) {
 		*why = "the reply claims success but describes no valid device";
 		return -1;
 	}

@@ -52,6 +52,7 @@ int quota_lock(int fd, unsigned int timeout_ms)
  * @sk:		route socket
  * @uid:	caller
  * @exclude_ifindex: the device being requested, counted by the caller itself
+ * @master:	count only TAPs attached to this bridge (IFLA_MASTER); 0 for all
  * @count:	result
  *
  * What counts is the kernel's IFLA_TUN_OWNER on TAPs in redox-net's netdev
@@ -61,7 +62,8 @@ int quota_lock(int fd, unsigned int timeout_ms)
  *
  * Return: 0 or a negative errno.
  */
-int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count)
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, int master,
+		      unsigned int *count)
 {
 	struct link_state *links;
 	size_t n;
@@ -73,7 +75,7 @@ int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsign
 	for (size_t i = 0; i < n; i++)
 		if (links[i].group == RN_IFGROUP && link_is_tap(&links[i]) &&
 		    links[i].tun.has_owner && links[i].tun.owner == uid &&
-		    links[i].ifindex != exclude_ifindex)
+		    links[i].ifindex != exclude_ifindex && (!master || links[i].master == master))
 			(*count)++;
 	free(links);
 	return 0;

@@ -8,6 +8,7 @@
 struct nl_sock;
 
 int quota_lock(int fd, unsigned int timeout_ms);
-int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count);
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, int master,
+		      unsigned int *count);
 
 #endif

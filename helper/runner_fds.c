@@ -42,7 +42,7 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
 {
 	struct proto_request child_req = *req;
 	char bufs[3][32], *const envp[] = { NULL };
-	const char *argv[8], *why;
+	const char *argv[PROTO_ARGV_MAX], *why;
 	int sv[2], status, err;
 	pid_t pid;
 
@@ -110,7 +110,8 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 	if (err == -ENODEV) {
 		log_err("%s does not exist", req->ifname);
 		log_hint("create it with `sudo redox-netsetup up --%s %s`",
-			 req->kind == PROTO_KIND_TAP ? "tap" : "macvtap", req->ifname);
+			 req->kind == PROTO_KIND_TAP ? "tap" :
+			 req->kind == PROTO_KIND_BRIDGE ? "bridge" : "macvtap", req->ifname);
 		return -1;
 	}
 	if (err) {

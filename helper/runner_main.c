@@ -33,6 +33,10 @@ static void usage(FILE *out)
 		"Usage: redox-run-net [OPTION]... --disk IMAGE [-- EXTRA VMM ARGS]\n\n"
 		"  --tap NAME           TAP to use (default $TAP_NAME or tap0)\n"
 		"  --macvtap NAME       use a macvtap instead; the guest takes its MAC\n"
+		"  --bridge NAME        a TAP of this VM's own on a redox-net bridge; it goes\n"
+		"                       when the VMM exits; the guest MAC is 02:<uid>:<slot>\n"
+		"  --slot N             with --bridge: which of your VMs this is, 0-255\n"
+		"                       (default: the lowest free one)\n"
 		"  --queues N           queue fds (default 1; the TAP must be multi-queue for N>1)\n"
 		"  --profile P          minimal (default), performance (direct I/O, hugepages,\n"
 		"                       one queue per vCPU), dev (API socket, --seccomp log)\n"
@@ -96,10 +100,11 @@ struct runner {
 
 static int parse_args(struct runner *r, int argc, char *argv[])
 {
-	enum { O_TAP = 256, O_MACVTAP, O_QUEUES, O_PROFILE, O_VMM, O_MAC, O_CPUS, O_MEMORY,
+	enum { O_TAP = 256, O_MACVTAP, O_BRIDGE, O_SLOT, O_QUEUES, O_PROFILE, O_VMM, O_MAC, O_CPUS, O_MEMORY,
 	       O_FIRMWARE, O_API, O_BW, O_REFILL, O_DISK, O_DRY, O_HELP, O_VERSION };
 	static const struct option longopts[] = {
 		{ "tap", 1, 0, O_TAP }, { "macvtap", 1, 0, O_MACVTAP }, { "queues", 1, 0, O_QUEUES },
+		{ "bridge", 1, 0, O_BRIDGE }, { "slot", 1, 0, O_SLOT },
 		{ "profile", 1, 0, O_PROFILE }, { "vmm", 1, 0, O_VMM }, { "mac", 1, 0, O_MAC },
 		{ "cpus", 1, 0, O_CPUS }, { "memory", 1, 0, O_MEMORY }, { "firmware", 1, 0, O_FIRMWARE },
 		{ "api-socket", 1, 0, O_API }, { "bw-size", 1, 0, O_BW }, { "bw-refill-ms", 1, 0, O_REFILL },
@@ -113,6 +118,7 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 
 	r->req.kind = PROTO_KIND_TAP;
 	r->req.queues = 1;
+	r->req.slot = PROTO_SLOT_ANY;
 	r->vmm.bin = NULL;
 	r->vmm.mac = "52:54:00:12:34:56";
 	if (number_arg("CH_CPUS", env_or("CH_CPUS", "4"), 1, RUNNER_MAX_CPUS, &n))
@@ -126,6 +132,12 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		switch (c) {
 		case O_TAP: name = optarg; r->req.kind = PROTO_KIND_TAP; break;
 		case O_MACVTAP: name = optarg; r->req.kind = PROTO_KIND_MACVTAP; break;
+		case O_BRIDGE: name = optarg; r->req.kind = PROTO_KIND_BRIDGE; break;
+		case O_SLOT:
+			if (number_arg("--slot", optarg, 0, PROTO_MAX_SLOT, &n))
+				return -1;
+			r->req.slot = (int)n;
+			break;
 		case O_QUEUES:
 			if (number_arg("--queues", optarg, 1, PROTO_MAX_QUEUES, &n))
 				return -1;
@@ -183,6 +195,10 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		return -1;
 	}
 	/* The performance profile's one queue per vCPU can pass what one reply carries. */
+	if (r->req.slot != PROTO_SLOT_ANY && r->req.kind != PROTO_KIND_BRIDGE) {
+		log_err("--slot goes with --bridge only");
+		return -1;
+	}
 	if (r->req.queues > PROTO_MAX_QUEUES) {
 		log_err("%u vCPUs want more queues than the %u one request can hold: give --queues",
 			r->req.queues, PROTO_MAX_QUEUES);
@@ -210,8 +226,10 @@ int main(int argc, char *argv[])
 			    &info, &via_helper);
 	if (rc)
 		return rc == RN_EXIT_PRIVILEGE ? RN_EXIT_PRIVILEGE : RN_EXIT_FAILURE;
-	if (r.req.kind == PROTO_KIND_MACVTAP && !r.mac_given) {
-		/* A macvtap only passes frames for its own MAC: the guest must use it. */
+	if (r.req.kind != PROTO_KIND_TAP && !r.mac_given) {
+		/* A macvtap only passes frames for its own MAC: the guest must use it.
+		 * On a bridge the helper derives it from (uid, slot), so that the VM's
+		 * DHCP lease stays the same from one start to the next. */
 		snprintf(mac, sizeof(mac), "%02x:%02x:%02x:%02x:%02x:%02x", info.mac[0], info.mac[1],
 			 info.mac[2], info.mac[3], info.mac[4], info.mac[5]);
 		r.vmm.mac = mac;

@@ -281,6 +281,26 @@ bool link_is_tap(const struct link_state *l)
 	return !strcmp(l->kind, "tun") && l->tun.valid && l->tun.type == IFF_TAP;
 }
 
+/* One RTM_NEWLINK that sets the group and, when asked, the master and IFF_UP. */
+static int link_change(struct nl_sock *sk, int ifindex, uint32_t group, int master, bool up)
+{
+	struct rtnl_link *orig = rtnl_link_alloc(), *change = rtnl_link_alloc();
+	int err = -NLE_NOMEM;
+
+	if (orig && change) {
+		rtnl_link_set_ifindex(orig, ifindex);
+		rtnl_link_set_group(change, group);
+		if (master)
+			rtnl_link_set_master(change, master);
+		if (up)
+			rtnl_link_set_flags(change, IFF_UP);
+		err = rtnl_link_change(sk, orig, change, 0);
+	}
+	rtnl_link_put(orig);
+	rtnl_link_put(change);
+	return nle_to_errno(err);
+}
+
 /**
  * link_set_group_up() - put a device in a netdev group and optionally bring it up
  * @sk:		route socket
@@ -292,19 +312,24 @@ bool link_is_tap(const struct link_state *l)
  */
 int link_set_group_up(struct nl_sock *sk, int ifindex, uint32_t group, bool up)
 {
-	struct rtnl_link *orig = rtnl_link_alloc(), *change = rtnl_link_alloc();
-	int err = -NLE_NOMEM;
+	return link_change(sk, ifindex, group, 0, up);
+}
 
-	if (orig && change) {
-		rtnl_link_set_ifindex(orig, ifindex);
-		rtnl_link_set_group(change, group);
-		if (up)
-			rtnl_link_set_flags(change, IFF_UP);
-		err = rtnl_link_change(sk, orig, change, 0);
-	}
-	rtnl_link_put(orig);
-	rtnl_link_put(change);
-	return nle_to_errno(err);
+/**
+ * link_attach_up() - put a device in a netdev group, enslave it to a bridge and bring it up
+ * @sk:		route socket
+ * @ifindex:	device
+ * @group:	netdev group
+ * @master:	the bridge's ifindex
+ *
+ * One RTM_NEWLINK does all three, so the device is never seen in the group
+ * without its bridge, which is what the helper's quota counts.
+ *
+ * Return: 0 or a negative errno.
+ */
+int link_attach_up(struct nl_sock *sk, int ifindex, uint32_t group, int master)
+{
+	return link_change(sk, ifindex, group, master, true);
 }
 
 /**

@@ -53,24 +53,25 @@ static unsigned int check_forwarding(void)
 static unsigned int check_device(struct nl_sock *sk, const struct netsetup_config *cfg)
 {
 	struct route_conflict rc;
+	const char *dev = config_guest_dev(cfg);
 	struct link_state l;
 	int own = 0;
 
-	if (link_query(sk, cfg->tap, &l) == 0) {
+	if (link_query(sk, dev, &l) == 0) {
 		own = l.ifindex;
 		if (l.group != RN_IFGROUP) {
-			log_warn("%s exists but was not created by redox-netsetup", cfg->tap);
-			log_hint("'redox-netsetup up' will refuse it: delete it or use --tap NAME");
+			log_warn("%s exists but was not created by redox-netsetup", dev);
+			log_hint("'redox-netsetup up' will refuse it: delete it or use another name");
 			return 1;
 		}
 		if (!(l.flags & IFF_UP)) {
 			log_warn("%s is down: Cloud Hypervisor up to v53 stops the VM at its first packet",
-				 cfg->tap);
-			log_hint("ip link set %s up, or run 'redox-netsetup up' again", cfg->tap);
+				 dev);
+			log_hint("ip link set %s up, or run 'redox-netsetup up' again", dev);
 			return 1;
 		}
 	} else {
-		log_info("%s does not exist yet ('redox-netsetup up' creates it)", cfg->tap);
+		log_info("%s does not exist yet ('redox-netsetup up' creates it)", dev);
 	}
 	if (route_find_conflict(sk, &cfg->address, own, &rc) == 1) {
 		char net[RN_PREFIX_STRLEN], ifname[IF_NAMESIZE] = "?";
@@ -134,7 +135,7 @@ int doctor_main(int argc, char *argv[])
 	nft_problem = check_nftables();
 	problems += nft_problem;
 	if (!nft_problem)
-		problems += firewall_warn(cfg.tap, true);
+		problems += firewall_warn(config_guest_dev(&cfg), true);
 	problems += check_legacy_iptables();
 	nl_route_close(sk);
 	if (problems) {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* cmd_up.c - `redox-netsetup up`: forwarding, TAP or macvtap, address, NAT; all or nothing */
+/* cmd_up.c - `redox-netsetup up`: forwarding, TAP, bridge or macvtap, address, NAT; all or nothing */
 #include <errno.h>
 #include <netinet/in.h>
 #include <linux/if_tun.h>
@@ -14,6 +14,7 @@
 #include "lib/log.h"
 #include "lib/netlink.h"
 #include "lib/util.h"
+#include "netsetup/bridge.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
 #include "netsetup/dhcp_background.h"
@@ -55,7 +56,9 @@ struct up_step {
 	unsigned int modes;
 };
 
-enum { MODE_TAP = 1, MODE_MACVTAP = 2, MODE_DHCP = 4 };
+enum { MODE_TAP = 1, MODE_MACVTAP = 2, MODE_DHCP = 4, MODE_BRIDGE = 8 };
+/* Steps for the device guests reach the host through, with its address and NAT. */
+#define MODE_ROUTED (MODE_TAP | MODE_BRIDGE)
 
 static int record(struct up_ctx *ctx, enum journal_kind kind, const char *object, const char *value)
 {
@@ -114,7 +117,7 @@ static int check_tap_is_ours(const struct netsetup_config *cfg, const struct lin
 static int step_preflight(struct up_ctx *ctx)
 {
 	const struct netsetup_config *cfg = ctx->cfg;
-	const char *dev = cfg->macvtap[0] ? cfg->macvtap : cfg->tap;
+	const char *dev = cfg->macvtap[0] ? cfg->macvtap : config_guest_dev(cfg);
 	struct route_conflict rc;
 	struct link_state l;
 	int err, own = 0;
@@ -133,17 +136,21 @@ static int step_preflight(struct up_ctx *ctx)
 		return RN_EXIT_FAILURE;
 	}
 	err = link_query(ctx->sk, dev, &l);
-	if (!err && !cfg->macvtap[0]) {
+	if (!err && !cfg->macvtap[0] && !cfg->bridge[0]) {
 		int rc2 = check_tap_is_ours(cfg, &l);
 
 		if (rc2)
 			return rc2;
 		own = l.ifindex;
-	} else if (!err && (l.group != RN_IFGROUP || strcmp(l.kind, "macvtap"))) {
+	} else if (!err && (l.group != RN_IFGROUP ||
+			    strcmp(l.kind, cfg->macvtap[0] ? "macvtap" : "bridge"))) {
 		char msg[128];
 
 		snprintf(msg, sizeof(msg), "%s exists and was not created by redox-netsetup", dev);
-		return conflict(msg, "delete it, or choose another name with --macvtap");
+		return conflict(msg, cfg->macvtap[0] ? "delete it, or choose another name with --macvtap" :
+				"delete it, or choose another name with --bridge");
+	} else if (!err) {
+		own = l.ifindex;
 	}
 	if (cfg->macvtap[0])
 		return 0;	/* the host has no address on a macvtap network */
@@ -232,33 +239,58 @@ static int step_macvtap(struct up_ctx *ctx)
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
+static int step_bridge(struct up_ctx *ctx)
+{
+	const char *name = ctx->cfg->bridge;
+	struct link_state l;
+	int err;
+
+	/* preflight made sure an existing device of this name is our bridge */
+	if (link_query(ctx->sk, name, &l) == 0)
+		return record(ctx, JREC_DEVICE, name, "bridge") ? RN_EXIT_FAILURE : 0;
+	if (record(ctx, JREC_DEVICE, name, "bridge"))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "bridge", bridge_create(ctx->sk, name));
+	if (err == -EEXIST) {
+		char msg[128];
+
+		snprintf(msg, sizeof(msg), "%s was created by someone else while we ran", name);
+		return conflict(msg, "choose another name with --bridge");
+	}
+	if (err && err != FAULT_ERR)
+		log_err("cannot create bridge %s: %s", name, strerror(-err));
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
 static int step_address(struct up_ctx *ctx)
 {
 	const struct netsetup_config *cfg = ctx->cfg;
+	const char *dev = config_guest_dev(cfg);
 	char text[RN_PREFIX_STRLEN];
 	struct link_state l;
 	int err;
 
 	prefix_format(&cfg->address, false, text);
-	err = link_query(ctx->sk, cfg->tap, &l);
+	err = link_query(ctx->sk, dev, &l);
 	if (err) {
-		log_err("cannot find %s: %s", cfg->tap, nl_strerror(err));
+		log_err("cannot find %s: %s", dev, nl_strerror(err));
 		return RN_EXIT_FAILURE;
 	}
 	if (addr_present(ctx->sk, l.ifindex, &cfg->address) == 1)
-		return record(ctx, JREC_ADDRESS, cfg->tap, text) ? RN_EXIT_FAILURE : 0;
-	if (record(ctx, JREC_ADDRESS, cfg->tap, text))
+		return record(ctx, JREC_ADDRESS, dev, text) ? RN_EXIT_FAILURE : 0;
+	if (record(ctx, JREC_ADDRESS, dev, text))
 		return RN_EXIT_FAILURE;
 	err = ACT(ctx, "address", addr_add(ctx->sk, l.ifindex, &cfg->address));
 	if (err && err != FAULT_ERR)
-		log_err("cannot add %s to %s: %s", text, cfg->tap, nl_strerror(err));
+		log_err("cannot add %s to %s: %s", text, dev, nl_strerror(err));
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
 static int step_link_up(struct up_ctx *ctx)
 {
+	const char *dev = config_guest_dev(ctx->cfg);
 	struct link_state l;
-	int err = link_query(ctx->sk, ctx->cfg->tap, &l);
+	int err = link_query(ctx->sk, dev, &l);
 
 	if (!err && (l.flags & IFF_UP))
 		return 0;
@@ -267,7 +299,7 @@ static int step_link_up(struct up_ctx *ctx)
 	if (!err)
 		err = ACT(ctx, "link-up", link_set_group_up(ctx->sk, l.ifindex, RN_IFGROUP, true));
 	if (err && err != FAULT_ERR)
-		log_err("cannot bring %s up: %s", ctx->cfg->tap, nl_strerror(err));
+		log_err("cannot bring %s up: %s", dev, nl_strerror(err));
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
@@ -279,7 +311,7 @@ static int step_nft(struct up_ctx *ctx)
 	unsigned int rules;
 	int err;
 
-	strcpy(rs.ifname, ctx->cfg->tap);
+	strcpy(rs.ifname, config_guest_dev(ctx->cfg));
 	strcpy(rs.uplink, ctx->cfg->uplink);
 	nft_ruleset_digest(&rs, digest);
 	r = journal_find(ctx->j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT);
@@ -337,19 +369,20 @@ static int step_dhcp(struct up_ctx *ctx)
 	err = ACT(ctx, "dhcp", dhcp_background_release(&bg));
 	dhcp_background_close(&bg);
 	if (!err)
-		log_info("the DHCP responder serves %s (pid %s, log %s/%s)", ctx->cfg->tap, pid,
+		log_info("the DHCP responder serves %s (pid %s, log %s/%s)", config_guest_dev(ctx->cfg), pid,
 			 ctx->cfg->run_dir, DAEMON_LOGFILE);
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
 static const struct up_step steps[] = {
-	{ "preflight", step_preflight, MODE_TAP | MODE_MACVTAP },
-	{ "forwarding", step_forwarding, MODE_TAP },
+	{ "preflight", step_preflight, MODE_ROUTED | MODE_MACVTAP },
+	{ "forwarding", step_forwarding, MODE_ROUTED },
 	{ "tap", step_tap, MODE_TAP },
+	{ "bridge", step_bridge, MODE_BRIDGE },
 	{ "macvtap", step_macvtap, MODE_MACVTAP },
-	{ "address", step_address, MODE_TAP },
-	{ "link-up", step_link_up, MODE_TAP },
-	{ "nft", step_nft, MODE_TAP },
+	{ "address", step_address, MODE_ROUTED },
+	{ "link-up", step_link_up, MODE_ROUTED },
+	{ "nft", step_nft, MODE_ROUTED },
 	{ "dhcp", step_dhcp, MODE_DHCP },
 };
 
@@ -366,7 +399,12 @@ static int resolve_owner(struct netsetup_config *cfg)
 		log_err("--macvtap %s needs --link IFACE, the host interface it sits on", cfg->macvtap);
 		return RN_EXIT_USAGE;
 	}
-	if (cfg->macvtap[0] || cfg->owner_set)
+	if (cfg->macvtap[0] && cfg->bridge[0]) {
+		log_err("--macvtap and --bridge both given: choose one mode");
+		return RN_EXIT_USAGE;
+	}
+	/* A bridge has no owner: the helper gives each VM a TAP of its own. */
+	if (cfg->macvtap[0] || cfg->bridge[0] || cfg->owner_set)
 		return 0;
 	if (sudo_user && *sudo_user) {
 		const char *why = config_set(cfg, "owner", sudo_user);
@@ -418,7 +456,8 @@ int up_main(int argc, char *argv[])
 	}
 	if (cfg.dhcp_on && (rc = config_dhcp(&cfg, &dhcp)))
 		return rc;
-	mode = cfg.macvtap[0] ? MODE_MACVTAP : MODE_TAP | (cfg.dhcp_on ? MODE_DHCP : 0);
+	mode = cfg.macvtap[0] ? MODE_MACVTAP :
+	       (cfg.bridge[0] ? MODE_BRIDGE : MODE_TAP) | (cfg.dhcp_on ? MODE_DHCP : 0);
 	if (cfg.list_steps) {
 		for (size_t i = 0; i < ARRAY_SIZE(steps); i++)
 			if (steps[i].modes & mode)
@@ -466,8 +505,8 @@ int up_main(int argc, char *argv[])
 		prefix_format(&cfg.address, false, addr);
 		log_info(ctx.changed ? "%s is up with %s, forwarding on, NAT in table ip %s" :
 			 "%s is already up with %s, forwarding on, NAT in table ip %s; nothing changed",
-			 cfg.tap, addr, RN_NFT_TABLE);
-		firewall_warn(cfg.tap, false);
+			 config_guest_dev(&cfg), addr, RN_NFT_TABLE);
+		firewall_warn(config_guest_dev(&cfg), false);
 	}
 	nl_route_close(ctx.sk);
 	journal_close(&j);

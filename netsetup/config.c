@@ -46,6 +46,7 @@ static const char *copy_ifname(char dst[IFNAMSIZ], const char *value)
 }
 
 static const char *set_tap(struct netsetup_config *c, const char *v) { return copy_ifname(c->tap, v); }
+static const char *set_bridge(struct netsetup_config *c, const char *v) { return copy_ifname(c->bridge, v); }
 static const char *set_uplink(struct netsetup_config *c, const char *v) { return copy_ifname(c->uplink, v); }
 static const char *set_macvtap(struct netsetup_config *c, const char *v) { return copy_ifname(c->macvtap, v); }
 static const char *set_link(struct netsetup_config *c, const char *v) { return copy_ifname(c->link, v); }
@@ -139,6 +140,7 @@ static const char *set_allow_relay(struct netsetup_config *c, const char *v) { (
 #define DHCP_CMDS (FOR_UP | FOR_DHCP)
 static const struct option_def option_defs[] = {
 	{ "tap", "NAME", ALL_CMDS, set_tap, "TAP device name (default tap0); dhcp: the interface it serves" },
+	{ "bridge", "NAME", ALL_CMDS, set_bridge, "bridge mode: create bridge NAME for the helper's per-VM TAPs, instead of a TAP" },
 	{ "address", "ADDR/LEN", ALL_CMDS, set_address, "router address on the TAP (default 172.16.0.1/24); the DHCP server's" },
 	{ "owner", "USER", FOR_UP, set_owner, "user allowed to open the TAP (default $SUDO_USER)" },
 	{ "group", "GROUP", FOR_UP, set_group, "group allowed to open the TAP, instead of --owner" },
@@ -390,12 +392,21 @@ int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned i
 }
 
 /**
- * config_dhcp() - the responder's configuration: its options plus --tap and --address
+ * config_guest_dev() - Return: the device guests reach the host through: the bridge, else the TAP
+ * @cfg:	parsed settings
+ */
+const char *config_guest_dev(const struct netsetup_config *cfg)
+{
+	return cfg->bridge[0] ? cfg->bridge : cfg->tap;
+}
+
+/**
+ * config_dhcp() - the responder's configuration: its options plus the device and --address
  * @cfg:	parsed settings
  * @out:	configuration for dhcp_serve()
  *
- * The responder serves the TAP `up` made, from the router address `up` put
- * on it, so those two come from the same settings and cannot disagree.
+ * The responder serves the TAP or bridge `up` made, from the router address
+ * `up` put on it, so those come from the same settings and cannot disagree.
  *
  * Return: 0, or RN_EXIT_USAGE after saying what is wrong.
  */
@@ -406,7 +417,7 @@ int config_dhcp(const struct netsetup_config *cfg, struct dhcp_config *out)
 
 	*out = cfg->dhcp;
 	prefix_format(&cfg->address, false, server);
-	why = dhcp_config_set(out, "interface", cfg->tap);
+	why = dhcp_config_set(out, "interface", config_guest_dev(cfg));
 	if (!why)
 		why = dhcp_config_set(out, "server", server);
 	if (!why)

@@ -31,6 +31,7 @@ enum {
  * struct netsetup_config - everything a subcommand was asked to do
  * @run_dir:	where the journal lives
  * @tap:	TAP name
+ * @bridge:	bridge mode: create this bridge instead of a TAP ("" for none)
  * @address:	router address and prefix on the TAP
  * @owner:	who may attach to the TAP
  * @owner_set:	--owner or --group was given (or taken from $SUDO_USER)
@@ -53,6 +54,7 @@ enum {
 struct netsetup_config {
 	char run_dir[PATH_MAX];
 	char tap[IFNAMSIZ];
+	char bridge[IFNAMSIZ];
 	struct rn_prefix address;
 	struct tap_owner owner;
 	bool owner_set, owner_conflict;
@@ -72,6 +74,7 @@ int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned i
 const char *config_set(struct netsetup_config *cfg, const char *name, const char *value);
 int config_parse_buffer(struct netsetup_config *cfg, const char *buf, const char *file,
 			unsigned int command);
+const char *config_guest_dev(const struct netsetup_config *cfg);
 int config_dhcp(const struct netsetup_config *cfg, struct dhcp_config *out);
 
 #endif

@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static bool same_request(const struct proto_request *a, const struct proto_request *b)
 {
 	return a->fd == b->fd && a->kind == b->kind && a->queues == b->queues &&
-	       !strcmp(a->ifname, b->ifname);
+	       a->slot == b->slot && !strcmp(a->ifname, b->ifname);
 }
 
 /**
@@ -31,7 +31,7 @@ static bool same_request(const struct proto_request *a, const struct proto_reque
 static void check_request(const uint8_t *data, size_t size)
 {
 	char *text = malloc(size + 1), *args[MAX_ARGS + 1], why[128], bufs[3][32];
-	const char *again[8];
+	const char *again[PROTO_ARGV_MAX];
 	struct proto_request req, back;
 	int argc = 0;
 
@@ -51,7 +51,8 @@ static void check_request(const uint8_t *data, size_t size)
 		return;
 	}
 	if (req.fd <= 2 || req.fd > 65535 || req.queues < 1 || req.queues > PROTO_MAX_QUEUES ||
-	    (req.kind != PROTO_KIND_TAP && req.kind != PROTO_KIND_MACVTAP) ||
+	    req.kind < PROTO_KIND_TAP || req.kind > PROTO_KIND_BRIDGE ||
+	    req.slot < PROTO_SLOT_ANY || req.slot > (int)PROTO_MAX_SLOT ||
 	    !ifname_is_valid(req.ifname))
 		abort();
 	argc = proto_request_argv(&req, bufs, again);
@@ -91,7 +92,7 @@ static void check_reply(const uint8_t *buf, size_t len)
 	if (!memchr(r.ifname, '\0', sizeof(r.ifname)) || !memchr(r.error, '\0', sizeof(r.error)) ||
 	    (r.status == 0 && (r.queues < 1 || r.queues > PROTO_MAX_QUEUES ||
 			       !ifname_is_valid(r.ifname) ||
-			       (r.kind != PROTO_KIND_TAP && r.kind != PROTO_KIND_MACVTAP))) ||
+			       r.kind < PROTO_KIND_TAP || r.kind > PROTO_KIND_BRIDGE)) ||
 	    (r.status != 0 && r.queues != 0))
 		abort();
 	proto_reply_encode(&r, wire);

@@ -33,5 +33,6 @@ run_mode() {
 run_mode tap --owner 65534 --uplink up0
 # The dhcp step runs only with --dhcp: its responder must be stopped by rollback too.
 run_mode tap-dhcp --owner 65534 --uplink up0 --dhcp --lease-dir "$run/leases"
+run_mode bridge --uplink up0 --bridge redoxbr0 --dhcp --lease-dir "$run/leases"
 run_mode macvtap --macvtap mvt0 --link up0
 done_testing

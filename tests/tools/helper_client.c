@@ -4,12 +4,16 @@
  * misbehaves on request, to test the setuid helper directly.
  *
  * usage: helper_client [--no-read | --close-first | --prefill] [--verify]
+ *                      [--persist] [--hold | --relay NETNS_PATH GUEST_TAP]
  *                      [--user UID] [--group GID]... [--env VAR=VALUE]... -- CMD ARG...
  * --user drops to UID (gid 65534 plus the --group list) in the child itself, and
  * --env is set only for the final exec, so no helper program runs with either.
  * An argument "--fd=@" is replaced by the helper's end of the socketpair.  Prints
  * one line "status=.. queues=.. nfds=.. ifname=.. ifindex=.. error=.. exit=.." and
  * exits with the reply's status (100 for a protocol failure).
+ * After a success, --persist makes the TAP persistent through the first fd
+ * (what any holder of the fd can do), --hold keeps the fds open until killed,
+ * as a VMM would, and --relay execs the relay tool on the first fd (at fd 3).
  */
 #include <errno.h>
 #include <grp.h>
@@ -34,10 +38,24 @@ static double now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* exec_relay() - run tools/relay next to this program on @fd, placed at 3 */
+static int exec_relay(const char *self, int fd, const char *ns, const char *tap)
+{
+	char path[4096];
+	const char *slash = strrchr(self, '/');
+
+	snprintf(path, sizeof(path), "%.*srelay", slash ? (int)(slash - self + 1) : 0, self);
+	if (dup2(fd, 3) < 0)
+		return 102;
+	execl(path, "relay", "fd:3", ns, tap, (char *)NULL);
+	return 103;
+}
+
 int main(int argc, char *argv[])
 {
 	int sv[2], fds[PROTO_MAX_QUEUES], a = 1, status, verified = 0;
-	int no_read = 0, close_first = 0, verify = 0, prefill = 0, nenv = 0;
+	int no_read = 0, close_first = 0, verify = 0, prefill = 0, nenv = 0, hold = 0, persist = 0;
+	const char *relay_ns = NULL, *relay_tap = NULL;
 	gid_t groups[16];
 	size_t ngroups = 0;
 	long uid = -1;
@@ -59,6 +77,12 @@ int main(int argc, char *argv[])
 			groups[ngroups++] = (gid_t)atol(argv[++a]);
 		else if (!strcmp(argv[a], "--env") && a + 1 < argc && nenv < 31)
 			env[nenv++] = argv[++a];
+		else if (!strcmp(argv[a], "--relay") && a + 2 < argc) {
+			relay_ns = argv[++a];
+			relay_tap = argv[++a];
+		}
+		hold |= !strcmp(argv[a], "--hold");
+		persist |= !strcmp(argv[a], "--persist");
 	}
 	if (a + 1 >= argc || socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return 2;
@@ -114,5 +138,14 @@ int main(int argc, char *argv[])
 	printf("status=%u queues=%u ifname=%s ifindex=%u mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x verified=%d exit=%d error=\"%s\"\n",
 	       r.status, r.queues, r.ifname, r.ifindex, r.mtu, r.mac[0], r.mac[1], r.mac[2], r.mac[3],
 	       r.mac[4], r.mac[5], verified, WIFEXITED(status) ? WEXITSTATUS(status) : -1, r.error);
-	return r.status;
+	fflush(stdout);
+	if (r.status || !r.queues)
+		return r.status;
+	if (persist && ioctl(fds[0], TUNSETPERSIST, 1UL) < 0)
+		return 101;
+	if (relay_ns)
+		return exec_relay(argv[0], fds[0], relay_ns, relay_tap);
+	while (hold)
+		pause();
+	return 0;
 }

@@ -9,7 +9,8 @@
  * enabled the kernel never hands either side a GSO frame, so the 12-byte
  * virtio-net headers can be copied as they are.
  *
- * usage: relay HOST_TAP GUEST_NETNS_PATH GUEST_TAP
+ * usage: relay HOST_TAP|fd:N GUEST_NETNS_PATH GUEST_TAP
+ * fd:N takes an inherited queue fd (one the helper handed out) instead of a name.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -43,6 +44,17 @@ static int tap_attach(const char *name, short extra)
 	return fd;
 }
 
+/* The helper's TAP already has IFF_VNET_HDR; the VMM sets the header size itself. */
+static int inherited_tap(const char *num)
+{
+	int fd = atoi(num), hdr = 12;
+
+	if (fd < 3 || ioctl(fd, TUNSETVNETHDRSZ, &hdr) < 0)
+		return -1;
+	fcntl(fd, F_SETFD, FD_CLOEXEC);
+	return fd;
+}
+
 static int pump(int from, int to)
 {
 	char buf[65536 + 12];
@@ -61,13 +73,13 @@ int main(int argc, char *argv[])
 	int host, guest, nsfd;
 
 	if (argc != 4) {
-		fprintf(stderr, "usage: relay HOST_TAP GUEST_NETNS_PATH GUEST_TAP\n");
+		fprintf(stderr, "usage: relay HOST_TAP|fd:N GUEST_NETNS_PATH GUEST_TAP\n");
 		return 2;
 	}
 	/* Tests must never touch the machine's own network. */
 	if (guard_refuse_root_netns("relay"))
 		return 2;
-	host = tap_attach(argv[1], 0);
+	host = strncmp(argv[1], "fd:", 3) ? tap_attach(argv[1], 0) : inherited_tap(argv[1] + 3);
 	if (host < 0) {
 		perror(argv[1]);
 		return 1;

@@ -35,7 +35,7 @@ static void request_accepted_and_round_trips(void **state)
 {
 	struct proto_request req, back;
 	char bufs[3][32], why[128];
-	const char *argv[8];
+	const char *argv[PROTO_ARGV_MAX];
 	int argc;
 
 	(void)state;
@@ -59,6 +59,36 @@ static void request_accepted_and_round_trips(void **state)
 	assert_int_equal(back.kind, req.kind);
 	assert_int_equal(back.queues, req.queues);
 	assert_string_equal(back.ifname, req.ifname);
+}
+
+/* --bridge with and without --slot; --slot alone, twice, out of range or with --tap is refused. */
+static void bridge_request_and_slot(void **state)
+{
+	struct proto_request req, back;
+	char bufs[3][32], why[128];
+	const char *argv[PROTO_ARGV_MAX];
+	int argc;
+
+	(void)state;
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "redoxbr0")), 0);
+	assert_int_equal(req.kind, PROTO_KIND_BRIDGE);
+	assert_int_equal(req.slot, PROTO_SLOT_ANY);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "redoxbr0", "--slot", "255",
+					  "--queues", "253")), 0);
+	assert_int_equal(req.slot, 255);
+	argc = proto_request_argv(&req, bufs, argv);
+	assert_int_equal(argc, PROTO_ARGV_MAX - 2);
+	assert_null(argv[argc]);
+	assert_int_equal(proto_parse_request(argc, (char *const *)argv, &back, why, sizeof(why)), 0);
+	assert_int_equal(back.kind, PROTO_KIND_BRIDGE);
+	assert_int_equal(back.slot, 255);
+	assert_int_equal(back.queues, 253);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "redoxbr0", "--slot", "256")), -1);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "redoxbr0", "--slot", "-1")), -1);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "b", "--slot", "1", "--slot", "2")), -1);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--tap", "tap0", "--slot", "1")), -1);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--bridge", "b", "--tap", "t")), -1);
+	assert_int_equal(parse(&req, ARGS("--fd=3", "--slot", "1")), -1);
 }
 
 static void queue_bounds(void **state)
@@ -210,7 +240,7 @@ static void reply_fd_count_semantics(void **state)
 	proto_reply_encode(&r, wire);
 	assert_int_equal(proto_reply_decode(wire, sizeof(wire), &r, &(const char *){ NULL }), 0);
 	r = ok_reply(1);
-	r.kind = 3;
+	r.kind = PROTO_KIND_BRIDGE + 1;
 	proto_reply_encode(&r, wire);
 	decode_fails(wire, sizeof(wire), "no valid device");
 	r = ok_reply(1);
@@ -288,6 +318,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(request_accepted_and_round_trips),
+		cmocka_unit_test(bridge_request_and_slot),
 		cmocka_unit_test(queue_bounds),
 		cmocka_unit_test(numbers_strictly_decimal),
 		cmocka_unit_test(duplicates_and_strays_refused),

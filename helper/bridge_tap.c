@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/* bridge_tap.c - per-VM TAPs on a redox-net bridge: names, guest MACs, creation */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "helper/bridge_tap.h"
+#include "helper/tap_queues.h"
+#include "lib/ifname.h"
+#include "lib/netlink.h"
+
+/**
+ * bridge_tap_name() - the TAP name of a (user, slot): "rn" + uid in base 36 + "s" + slot
+ * @uid:	the caller
+ * @slot:	0..255
+ * @out:	the name
+ *
+ * Stable, so a VM gets the same device name every time it starts in the same
+ * slot, and unique per (uid, slot), so one user can never take another's.
+ * The longest, uid 4294967295 ("1z141z3") with slot 255, is "rn1z141z3s255":
+ * 13 characters, inside the kernel's 15.  The result is validated anyway,
+ * never truncated.
+ *
+ * Return: 0, or -ENAMETOOLONG (cannot happen for a 32-bit uid and slot < 1000).
+ */
+int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ])
+{
+	char digits[16];
+	size_t n = 0;
+	uint32_t v = (uint32_t)uid;
+	int len;
+
+	do {
+		digits[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
+		v /= 36;
+	} while (v);
+	len = snprintf(out, IFNAMSIZ, "rn");
+	while (n && len < IFNAMSIZ)
+		out[len++] = digits[--n];
+	if (len >= IFNAMSIZ)
+		return -ENAMETOOLONG;
+	out[len] = '\0';
+	if (snprintf(out + len, IFNAMSIZ - (size_t)len, "s%u", slot) >= IFNAMSIZ - len)
+		return -ENAMETOOLONG;
+	return ifname_is_valid(out) ? 0 : -ENAMETOOLONG;
+}
+
+/**
+ * bridge_tap_mac() - the guest MAC of a (user, slot): 02:UU:UU:UU:UU:SS
+ * @uid:	the caller, big-endian in bytes 1-4
+ * @slot:	0..255, byte 5
+ * @mac:	the address
+ *
+ * 0x02 in the first byte makes it a locally administered unicast address,
+ * which no vendor's card carries.  It is stable, so the DHCP responder gives
+ * the VM the same lease each time it starts in the same slot, and distinct
+ * for every (uid, slot), so two VMs on one bridge never collide.
+ */
+void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6])
+{
+	uint32_t v = (uint32_t)uid;
+
+	mac[0] = 0x02;
+	mac[1] = (uint8_t)(v >> 24);
+	mac[2] = (uint8_t)(v >> 16);
+	mac[3] = (uint8_t)(v >> 8);
+	mac[4] = (uint8_t)v;
+	mac[5] = (uint8_t)slot;
+}
+
+/**
+ * bridge_link_problem() - is this device a bridge redox-netsetup made, and up?
+ * @l:		the device as rtnetlink reports it
+ *
+ * The kind and the group come from the kernel: a bridge of the same name that
+ * someone else made (a host's br0, a container runtime's) is never joined.
+ *
+ * Return: NULL if usable, otherwise what is wrong and how to fix it.
+ */
+const char *bridge_link_problem(const struct link_state *l)
+{
+	if (strcmp(l->kind, "bridge"))
+		return "it is not a bridge";
+	if (l->group != RN_IFGROUP)
+		return "it was not created by redox-netsetup (wrong netdev group)";
+	if (!(l->flags & IFF_UP))
+		return "it is down: run 'sudo redox-netsetup up --bridge NAME' again";
+	return NULL;
+}
+
+/**
+ * bridge_tap_open() - create a TAP that lives only as long as its fds, owned by @owner
+ * @name:	from bridge_tap_name()
+ * @owner:	the caller
+ * @queues:	queues; more than one makes it IFF_MULTI_QUEUE
+ * @fds:	@queues slots, filled on success
+ *
+ * IFF_TUN_EXCL refuses a name that exists, so a slot in use by another VM, or
+ * a device someone planted under the name, is never taken over.  The TAP is
+ * not made persistent: when the VMM exits and its fds close, the kernel
+ * removes it, and with it the quota it used.  IFF_VNET_HDR is what Cloud
+ * Hypervisor needs.  Opening /dev/net/tun may need CAP_DAC_OVERRIDE, which
+ * the caller raises around this call alone.
+ *
+ * Return: 0, or a negative errno (-EBUSY: the name exists); no fd stays open on failure.
+ */
+int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds)
+{
+	bool mq = queues > 1;
+	struct ifreq ifr = { 0 };
+	int fd, err;
+
+	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* ifr_flags is a short and IFF_TUN_EXCL is its top bit. */
+	ifr.ifr_flags = (short)(IFF_TAP | IFF_NO_PI | IFF_VNET_HDR | IFF_TUN_EXCL |
+				(mq ? IFF_MULTI_QUEUE : 0));
+	memcpy(ifr.ifr_name, name, strnlen(name, IFNAMSIZ - 1));
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETOWNER, (unsigned long)owner) < 0) {
+		err = -errno;
+		close(fd);
+		return err;
+	}
+	/* The other queues attach to the device the first one created. */
+	err = queues > 1 ? tap_queues_attach(name, queues - 1, true, fds + 1) : 0;
+	if (err) {
+		close(fd);
+		return err;
+	}
+	fds[0] = fd;
+	return 0;
+}
+
+/**
+ * bridge_tap_attach() - put a fresh TAP in redox-net's group, on the bridge, and up
+ * @sk:		route socket
+ * @name:	the TAP, held open by the caller
+ * @bridge_ifindex: the bridge
+ * @out:	the TAP as the kernel shows it afterwards
+ *
+ * The TAP must be up before the VM starts: Cloud Hypervisor up to v53 stops
+ * on EIO at its first transmit to a down TAP.
+ *
+ * Return: 0 or a negative errno.
+ */
+int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
+		      struct link_state *out)
+{
+	int err = link_query(sk, name, out);
+
+	if (!err)
+		err = link_attach_up(sk, out->ifindex, RN_IFGROUP, bridge_ifindex);
+	if (!err)
+		err = link_query(sk, name, out);
+	if (!err && (out->master != bridge_ifindex || out->group != RN_IFGROUP))
+		err = -EAGAIN;
+	return err;
+}

@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+/* bridge_tap.h - per-VM TAPs on a redox-net bridge: names, guest MACs, creation */
+#ifndef REDOX_NET_BRIDGE_TAP_H
+#define REDOX_NET_BRIDGE_TAP_H
+
+#include <net/if.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct link_state;
+struct nl_sock;
+
+int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ]);
+void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6]);
+const char *bridge_link_problem(const struct link_state *l);
+int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds);
+int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
+		      struct link_state *out);
+
+#endif
