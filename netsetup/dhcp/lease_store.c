@@ -42,6 +42,21 @@ static struct lease *slot_of(const struct lease_store *s, struct in_addr ip)
 	return off < s->count ? &s->slots[off] : NULL;
 }
 
+/*
+ * claim_slot() - the slot of @ip, about to be written: record its address in it.
+ * Slots are filled in only when first written, not when the store opens, so a
+ * large subnet costs memory only for the addresses actually handed out (the
+ * untouched part of the calloc()ed array is never faulted in).
+ */
+static struct lease *claim_slot(struct lease_store *s, struct in_addr ip)
+{
+	struct lease *l = slot_of(s, ip);
+
+	if (l)
+		l->ip = ip;
+	return l;
+}
+
 /* mac_hash() - FNV-1a over the six bytes */
 static size_t mac_hash(const uint8_t mac[6])
 {
@@ -144,7 +159,7 @@ bool lease_is_active(const struct lease *l, int64_t now)
 static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
 			    uint8_t state, int64_t expires)
 {
-	struct lease *l = slot_of(s, ip), *old;
+	struct lease *l = claim_slot(s, ip), *old;
 
 	if (!l)
 		return NULL;
@@ -190,7 +205,7 @@ static void queue_bind(struct lease_store *s, const struct lease *l)
 void lease_store_offer(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
 		       int64_t expires)
 {
-	struct lease *l = slot_of(s, ip);
+	struct lease *l = claim_slot(s, ip);
 
 	/* Offering a client the address it is bound to must not weaken the binding. */
 	if (l && l->state == LEASE_BOUND && !memcmp(l->mac, mac, 6)) {
@@ -234,7 +249,7 @@ void lease_store_bind(struct lease_store *s, const uint8_t mac[6], struct in_add
  */
 void lease_store_release(struct lease_store *s, struct in_addr ip)
 {
-	struct lease *l = slot_of(s, ip);
+	struct lease *l = claim_slot(s, ip);
 	struct lease_record r = { .kind = LEASE_REC_RELEASE, .ip = ip };
 
 	if (!l || l->state != LEASE_BOUND)
@@ -252,7 +267,7 @@ void lease_store_release(struct lease_store *s, struct in_addr ip)
  */
 void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until)
 {
-	struct lease *l = slot_of(s, ip);
+	struct lease *l = claim_slot(s, ip);
 	struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = ip, .time = until };
 
 	if (!l)
@@ -299,7 +314,7 @@ int lease_store_commit(struct lease_store *s)
 static const char *apply_record(void *ctx, const struct lease_record *r)
 {
 	struct lease_store *s = ctx;
-	struct lease *l = slot_of(s, r->ip);
+	struct lease *l = claim_slot(s, r->ip);
 
 	if (!l)
 		return "address outside the served subnet";
@@ -397,8 +412,6 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 		;
 	s->slots = calloc(count, sizeof(*s->slots));
 	s->index = calloc(s->index_cap, sizeof(*s->index));
-	for (uint32_t i = 0; s->slots && i < count; i++)
-		s->slots[i].ip.s_addr = htonl(s->base + i);
 	if (!s->slots || !s->index ||
 	    lease_journal_open(&s->journal, dir, apply_record, s) ||
 	    lease_store_compact(s, now)) {
