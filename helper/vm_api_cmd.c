@@ -215,9 +215,13 @@ static void print_body(const struct ch_api_reply *r)
 static void explain_status(const struct api_cmd *cmd, const char *sock,
 			   const struct ch_api_reply *r)
 {
-	char shown[256];
+	char shown[161];
+	size_t n = r->body_len < sizeof(shown) - 1 ? r->body_len : sizeof(shown) - 1;
 
-	escape_text(shown, sizeof(shown), r->body, r->body_len < 160 ? r->body_len : 160);
+	/* The VMM's reason, one line of printable ASCII: nothing in it can move the terminal. */
+	for (size_t i = 0; i < n; i++)
+		shown[i] = r->body[i] >= 0x20 && r->body[i] < 0x7f ? r->body[i] : '?';
+	shown[n] = '\0';
 	switch (r->status) {
 	case 404:
 		log_err("%s: %s: the VMM has no VM (404): it was never created or booted", sock,
