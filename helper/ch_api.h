@@ -6,7 +6,7 @@
 #include <stddef.h>
 
 #define CH_API_HEAD_MAX	8192		/* bytes of status line and headers */
-#define CH_API_BODY_MAX	(256 * 1024)	/* bytes of body (vm.info of a large VM) */
+#define CH_API_BODY_MAX	262144		/* bytes of body, 256 KiB (vm.info of a large VM) */
 
 /**
  * struct http_head - what ch_http_parse_head() read

@@ -22,7 +22,7 @@
  */
 int mem_size_parse(const char *what, const char *text, unsigned long long *bytes)
 {
-	static const char suffixes[] = "KMG";
+	static const char suffixes[3] = { 'K', 'M', 'G' };	/* no NUL: memchr() */
 	char digits[24], shown[64];
 	size_t n = strlen(text);
 	unsigned int shift = 0;

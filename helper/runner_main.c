@@ -167,7 +167,7 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 	r->vmm.hugepages = !strcmp(env_or("CH_HUGEPAGES", "0"), "1");
 	r->vmm.api_socket = getenv("CH_API_SOCKET");
 	r->vmm.firmware = getenv("CH_FIRMWARE");
-	r->vmm.hotplug = getenv("CH_HOTPLUG") && *getenv("CH_HOTPLUG") ? getenv("CH_HOTPLUG") : NULL;
+	r->vmm.hotplug = env_or("CH_HOTPLUG", NULL);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_TAP: name = optarg; r->req.kind = PROTO_KIND_TAP; break;

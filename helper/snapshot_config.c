@@ -89,6 +89,9 @@ static bool eat_literal(struct jp *j, const char *word)
 	return false;
 }
 
+/* The one-letter escapes of RFC 8259 section 7, without a NUL: memchr() must never match one. */
+static const char simple_escapes[8] = { '"', '\\', '/', 'b', 'f', 'n', 'r', 't' };
+
 static bool is_hex(char c)
 {
 	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
@@ -133,7 +136,7 @@ static int scan_string(struct jp *j, const char **s, size_t *n, bool *escaped)
 				if (!is_hex(j->p[i]))
 					return fail(j, "a bad \\u escape");
 			j->p += 6;
-		} else if (memchr("\"\\/bfnrt", j->p[1], 8)) {
+		} else if (memchr(simple_escapes, j->p[1], sizeof(simple_escapes))) {
 			j->p += 2;
 		} else {
 			return fail(j, "a bad escape in a string");
@@ -205,9 +208,9 @@ static int walk_object(struct jp *j, member_fn fn, void *ctx)
 	j->p++;
 	if (!eat(j, '}')) {
 		do {
-			const char *key;
-			size_t klen;
-			bool escaped;
+			const char *key = NULL;
+			size_t klen = 0;
+			bool escaped = false;
 
 			if (scan_string(j, &key, &klen, &escaped))
 				return -1;
@@ -250,7 +253,7 @@ static int skip_value(struct jp *j)
 {
 	const char *s;
 	size_t n;
-	bool flag;
+	bool flag = false;
 
 	skip_ws(j);
 	if (j->p >= j->end)
@@ -290,10 +293,10 @@ enum { SEEN_ID = 1, SEEN_QUEUES = 2, SEEN_FDS = 4, SEEN_VHOST = 8 };
 static int fd_element(struct jp *j, unsigned int index, void *ctx)
 {
 	struct snap_net *net = ctx;
-	bool integer;
+	bool integer = false;
 
 	if (index >= SNAP_MAX_FDS)
-		return fail(j, "a net device with more than %d fds", SNAP_MAX_FDS);
+		return fail(j, "a net device with more than %u fds", SNAP_MAX_FDS);
 	skip_ws(j);
 	if (scan_number(j, &integer))
 		return -1;
@@ -329,7 +332,7 @@ static int read_num_queues(struct jp *j, struct snap_net *net)
 	char text[24];
 	const char *s;
 	unsigned long long v;
-	bool integer;
+	bool integer = false;
 
 	skip_ws(j);
 	s = j->p;
@@ -339,8 +342,8 @@ static int read_num_queues(struct jp *j, struct snap_net *net)
 		return fail(j, "num_queues is not a small whole number");
 	memcpy(text, s, (size_t)(j->p - s));
 	text[j->p - s] = '\0';
-	if (decimal_parse(text, 2 * SNAP_MAX_FDS, &v) || v == 0)
-		return fail(j, "num_queues '%s' is not from 1 to %d", text, 2 * SNAP_MAX_FDS);
+	if (decimal_parse(text, 2ULL * SNAP_MAX_FDS, &v) || v == 0)
+		return fail(j, "num_queues '%s' is not from 1 to %u", text, 2 * SNAP_MAX_FDS);
 	net->num_queues = (unsigned int)v;
 	return 0;
 }

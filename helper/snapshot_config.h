@@ -6,9 +6,9 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define SNAP_CONFIG_MAX	(1024 * 1024)	/* bytes of config.json we accept */
+#define SNAP_CONFIG_MAX	1048576		/* bytes of config.json we accept (1 MiB) */
 #define SNAP_MAX_NETS	16		/* net devices in one config */
-#define SNAP_MAX_FDS	256		/* fds of one net device (tun's queue limit) */
+#define SNAP_MAX_FDS	256u		/* fds of one net device (tun's queue limit) */
 #define SNAP_ID_MAX	64		/* device id bytes, with the NUL */
 #define SNAP_JSON_DEPTH	32		/* nesting of objects and arrays */
 

@@ -136,7 +136,7 @@ static int parse(const struct api_cmd *cmd, int argc, char *argv[], struct api_a
 /* The socket: --api-socket, then CH_API_SOCKET, then the default for the TAP. */
 static int find_socket(struct api_args *a, char *buf, size_t bufsz)
 {
-	const char *env = getenv("CH_API_SOCKET");
+	const char *env = getenv("CH_API_SOCKET"), *tap = getenv("TAP_NAME");
 
 	if (a->sock)
 		return 0;
@@ -145,7 +145,7 @@ static int find_socket(struct api_args *a, char *buf, size_t bufsz)
 		return 0;
 	}
 	if (!a->tap)
-		a->tap = getenv("TAP_NAME") && *getenv("TAP_NAME") ? getenv("TAP_NAME") : "tap0";
+		a->tap = tap && *tap ? tap : "tap0";
 	if (ifname_problem(a->tap)) {
 		log_err("bad interface name: %s", ifname_problem(a->tap));
 		return -1;
@@ -219,8 +219,11 @@ static void explain_status(const struct api_cmd *cmd, const char *sock,
 	size_t n = r->body_len < sizeof(shown) - 1 ? r->body_len : sizeof(shown) - 1;
 
 	/* The VMM's reason, one line of printable ASCII: nothing in it can move the terminal. */
-	for (size_t i = 0; i < n; i++)
-		shown[i] = r->body[i] >= 0x20 && r->body[i] < 0x7f ? r->body[i] : '?';
+	for (size_t i = 0; i < n; i++) {
+		shown[i] = r->body[i];
+		if (shown[i] < 0x20 || shown[i] == 0x7f)
+			shown[i] = '?';
+	}
 	shown[n] = '\0';
 	switch (r->status) {
 	case 404:
