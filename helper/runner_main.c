@@ -11,8 +11,12 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "helper/api_socket.h"
+#include "helper/mem_size.h"
 #include "helper/proto.h"
+#include "helper/restore.h"
 #include "helper/runner_fds.h"
+#include "helper/vm_api_cmd.h"
 #include "helper/vmm_argv.h"
 #include "lib/decimal.h"
 #include "lib/escape.h"
@@ -30,7 +34,9 @@
 static void usage(FILE *out)
 {
 	fprintf(out,
-		"Usage: redox-run-net [OPTION]... --disk IMAGE [-- EXTRA VMM ARGS]\n\n"
+		"Usage: redox-run-net [OPTION]... --disk IMAGE [-- EXTRA VMM ARGS]\n"
+		"       redox-run-net [OPTION]... --restore DIR [-- EXTRA VMM ARGS]\n"
+		"       redox-run-net ping|info|pause|resume|snapshot DIR|resize --memory SIZE\n\n"
 		"  --tap NAME           TAP to use (default $TAP_NAME or tap0)\n"
 		"  --macvtap NAME       use a macvtap instead; the guest takes its MAC\n"
 		"  --bridge NAME        a TAP of this VM's own on a redox-net bridge; it goes\n"
@@ -39,14 +45,19 @@ static void usage(FILE *out)
 		"                       (default: the lowest free one)\n"
 		"  --queues N           queue fds (default 1; the TAP must be multi-queue for N>1)\n"
 		"  --profile P          minimal (default), performance (direct I/O, hugepages,\n"
-		"                       one queue per vCPU), dev (API socket, --seccomp log)\n"
+		"                       one queue per vCPU), dev (API socket, --seccomp log),\n"
+		"                       hardened (--landlock)\n"
 		"  --vmm ch|qemu        Cloud Hypervisor (default) or QEMU\n"
 		"  --mac MAC            guest MAC (default 52:54:00:12:34:56)\n"
 		"  --cpus N --memory SIZE --firmware FILE --api-socket PATH\n"
 		"  --bw-size BYTES --bw-refill-ms MS   network rate limit\n"
+		"  --restore DIR        restore a Cloud Hypervisor snapshot with fresh queue fds\n"
+		"  --hotplug SIZE       virtio-mem hotplug space for `resize --memory`\n"
+		"  --landlock           Cloud Hypervisor confines itself with Landlock\n"
 		"  --dry-run            print the VMM command line and fd table, do not run it\n"
 		"  --help, --version\n\n"
 		"Environment: TAP_NAME CH_CPUS CH_MEMORY CH_HUGEPAGES CH_API_SOCKET CH_BIN CH_FIRMWARE\n"
+		"             CH_HOTPLUG XDG_RUNTIME_DIR\n"
 		"Exit codes: 0 ok (the VMM's own when it runs), 1 failure, 2 usage, 3 policy denial\n");
 }
 
@@ -91,17 +102,51 @@ static int number_arg(const char *what, const char *text, unsigned long long min
  * @vmm:	the VM
  * @dry_run:	print instead of exec
  * @mac_given:	--mac was given
+ * @queues_given: --queues was given
+ * @restore_dir: --restore DIR, or NULL
+ * @api_default: the API socket is the per-user default, so a stale one may be removed
+ * @api_path:	storage for that default path
  */
 struct runner {
 	struct proto_request req;
 	struct vmm_opts vmm;
-	bool dry_run, mac_given;
+	bool dry_run, mac_given, queues_given;
+	const char *restore_dir;
+	bool api_default;
+	char api_path[API_SOCKET_PATH_MAX];
 };
+
+/**
+ * apply_vm_features() - the API socket, snapshot, hotplug and Landlock settings (issue 8)
+ * @r:		the settings so far; the TAP name is valid
+ * @dev:	the dev profile was chosen, which always has an API socket
+ *
+ * Return: 0, or -1 after saying what is wrong.
+ */
+static int apply_vm_features(struct runner *r, bool dev)
+{
+	unsigned long long bytes;
+
+	if (r->vmm.qemu && (r->restore_dir || r->vmm.hotplug || r->vmm.landlock)) {
+		log_err("--restore, --hotplug (CH_HOTPLUG) and --landlock are for Cloud Hypervisor");
+		return -1;
+	}
+	if (r->vmm.hotplug && mem_size_parse("--hotplug", r->vmm.hotplug, &bytes))
+		return -1;
+	if (dev && !r->vmm.api_socket) {
+		if (api_socket_default(r->req.ifname, r->api_path, sizeof(r->api_path), true))
+			return -1;
+		r->vmm.api_socket = r->api_path;
+		r->api_default = true;
+	}
+	return 0;
+}
 
 static int parse_args(struct runner *r, int argc, char *argv[])
 {
 	enum { O_TAP = 256, O_MACVTAP, O_BRIDGE, O_SLOT, O_QUEUES, O_PROFILE, O_VMM, O_MAC, O_CPUS, O_MEMORY,
-	       O_FIRMWARE, O_API, O_BW, O_REFILL, O_DISK, O_DRY, O_HELP, O_VERSION };
+	       O_FIRMWARE, O_API, O_BW, O_REFILL, O_DISK, O_DRY, O_HELP, O_VERSION,
+	       O_RESTORE, O_HOTPLUG, O_LANDLOCK };
 	static const struct option longopts[] = {
 		{ "tap", 1, 0, O_TAP }, { "macvtap", 1, 0, O_MACVTAP }, { "queues", 1, 0, O_QUEUES },
 		{ "bridge", 1, 0, O_BRIDGE }, { "slot", 1, 0, O_SLOT },
@@ -109,10 +154,10 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		{ "cpus", 1, 0, O_CPUS }, { "memory", 1, 0, O_MEMORY }, { "firmware", 1, 0, O_FIRMWARE },
 		{ "api-socket", 1, 0, O_API }, { "bw-size", 1, 0, O_BW }, { "bw-refill-ms", 1, 0, O_REFILL },
 		{ "disk", 1, 0, O_DISK }, { "dry-run", 0, 0, O_DRY }, { "help", 0, 0, O_HELP },
-		{ "version", 0, 0, O_VERSION }, { 0, 0, 0, 0 },
+		{ "version", 0, 0, O_VERSION }, { "restore", 1, 0, O_RESTORE },
+		{ "hotplug", 1, 0, O_HOTPLUG }, { "landlock", 0, 0, O_LANDLOCK }, { 0, 0, 0, 0 },
 	};
 	const char *name = env_or("TAP_NAME", "tap0"), *profile = "minimal";
-	bool queues_given = false;
 	unsigned long long n;
 	int c;
 
@@ -128,6 +173,7 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 	r->vmm.hugepages = !strcmp(env_or("CH_HUGEPAGES", "0"), "1");
 	r->vmm.api_socket = getenv("CH_API_SOCKET");
 	r->vmm.firmware = getenv("CH_FIRMWARE");
+	r->vmm.hotplug = env_or("CH_HOTPLUG", NULL);
 	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_TAP: name = optarg; r->req.kind = PROTO_KIND_TAP; break;
@@ -142,7 +188,7 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 			if (number_arg("--queues", optarg, 1, PROTO_MAX_QUEUES, &n))
 				return -1;
 			r->req.queues = (unsigned int)n;
-			queues_given = true;
+			r->queues_given = true;
 			break;
 		case O_PROFILE: profile = optarg; break;
 		case O_VMM: r->vmm.qemu = !strcmp(optarg, "qemu"); break;
@@ -167,6 +213,9 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 			break;
 		case O_DISK: r->vmm.disk = optarg; break;
 		case O_DRY: r->dry_run = true; break;
+		case O_RESTORE: r->restore_dir = optarg; break;
+		case O_HOTPLUG: r->vmm.hotplug = optarg; break;
+		case O_LANDLOCK: r->vmm.landlock = true; break;
 		case O_HELP: usage(stdout); exit(RN_EXIT_OK);
 		case O_VERSION: printf("redox-run-net %s\n", REDOX_NET_VERSION); exit(RN_EXIT_OK);
 		default: usage(stderr); return -1;
@@ -175,14 +224,14 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 	if (!strcmp(profile, "performance")) {
 		r->vmm.direct_io = true;
 		r->vmm.hugepages = true;
-		if (!queues_given)
+		if (!r->queues_given)
 			r->req.queues = r->vmm.cpus;
 	} else if (!strcmp(profile, "dev")) {
 		r->vmm.seccomp_log = true;
-		if (!r->vmm.api_socket)
-			r->vmm.api_socket = "/tmp/redox-run-net.sock";
+	} else if (!strcmp(profile, "hardened")) {
+		r->vmm.landlock = true;
 	} else if (strcmp(profile, "minimal")) {
-		log_err("unknown profile '%s' (minimal, performance, dev)", profile);
+		log_err("unknown profile '%s' (minimal, performance, dev, hardened)", profile);
 		return -1;
 	}
 	if (ifname_problem(name)) {
@@ -190,7 +239,9 @@ static int parse_args(struct runner *r, int argc, char *argv[])
 		return -1;
 	}
 	memcpy(r->req.ifname, name, strlen(name) + 1);
-	if (!r->vmm.disk) {
+	if (apply_vm_features(r, !strcmp(profile, "dev")))
+		return -1;
+	if (!r->vmm.disk && !r->restore_dir) {
 		log_err("--disk IMAGE is required");
 		return -1;
 	}
@@ -213,14 +264,30 @@ int main(int argc, char *argv[])
 	static char store[8192], mac[18];
 	static int fds[PROTO_MAX_QUEUES];
 	static struct runner r;
+	static struct restore_plan plan;
 	const char *vargv[VMM_ARGV_MAX];
 	struct proto_reply info;
 	bool via_helper;
 	int rc;
 
 	log_init("redox-run-net");
+	if (argc > 1 && vm_api_cmd_lookup(argv[1]))
+		return vm_api_cmd_main(argc - 1, argv + 1);
 	if (parse_args(&r, argc, argv))
 		return RN_EXIT_USAGE;
+	if (r.restore_dir) {
+		/* The snapshot, not --queues, says how many fds its net device needs. */
+		if (restore_plan_read(r.restore_dir, &plan))
+			return RN_EXIT_FAILURE;
+		if (r.queues_given && r.req.queues != plan.queues) {
+			log_err("--queues %u, but the snapshot's net device %s had %u", r.req.queues,
+				plan.net_id, plan.queues);
+			return RN_EXIT_USAGE;
+		}
+		r.req.queues = plan.queues;
+		r.vmm.restore_url = plan.source_url;
+		r.vmm.restore_net_id = plan.net_id;
+	}
 	/* Tests point this at a test build; the setuid helper itself never reads the environment. */
 	rc = runner_get_fds(env_or("REDOX_NET_HELPER", REDOX_NET_HELPER_PATH), &r.req, fds,
 			    &info, &via_helper);
@@ -248,6 +315,8 @@ int main(int argc, char *argv[])
 			       via_helper ? "from redox-net-helper" : "opened directly");
 		return RN_EXIT_OK;
 	}
+	if (r.api_default && api_socket_clear_stale(r.vmm.api_socket))
+		return RN_EXIT_FAILURE;
 	if (runner_place_fds(fds, r.req.queues)) {
 		log_err("cannot place the queue fds at 3..");
 		return RN_EXIT_FAILURE;

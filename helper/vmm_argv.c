@@ -44,16 +44,20 @@ static void add(struct argv_builder *b, const char *fmt, ...)
 	b->used += (unsigned int)n + 1;
 }
 
-/* "3" or "[3,4,5]" (Cloud Hypervisor) or "3:4:5" (QEMU's fds=). */
-static void fd_list(char *out, size_t size, unsigned int nfds, bool qemu)
+/*
+ * "3" or "[3,4,5]" (Cloud Hypervisor) or "3:4:5" (QEMU's fds=).  --restore's
+ * net_fds takes a list even for one fd: "[3]".
+ */
+static void fd_list(char *out, size_t size, unsigned int nfds, bool qemu, bool brackets)
 {
 	size_t o = 0;
 
-	if (!qemu && nfds > 1)
+	brackets = brackets || (!qemu && nfds > 1);
+	if (brackets)
 		o += (size_t)snprintf(out + o, size - o, "[");
 	for (unsigned int i = 0; i < nfds && o < size; i++)
 		o += (size_t)snprintf(out + o, size - o, "%s%u", i ? (qemu ? ":" : ",") : "", 3 + i);
-	if (!qemu && nfds > 1 && o < size)
+	if (brackets && o < size)
 		snprintf(out + o, size - o, "]");
 }
 
@@ -82,7 +86,11 @@ static void build_ch(struct argv_builder *b, const struct vmm_opts *o, const cha
 	else
 		add(b, "boot=%u", o->cpus);
 	add(b, "--memory");
-	add(b, "size=%s%s", o->memory, o->hugepages ? ",hugepages=on" : "");
+	if (o->hotplug)	/* virtio-mem: vm.resize can then grow the guest by up to this much */
+		add(b, "size=%s%s,hotplug_method=virtio-mem,hotplug_size=%s", o->memory,
+		    o->hugepages ? ",hugepages=on" : "", o->hotplug);
+	else
+		add(b, "size=%s%s", o->memory, o->hugepages ? ",hugepages=on" : "");
 	if (o->firmware) {
 		add(b, "--firmware");
 		add(b, "%s", o->firmware);
@@ -99,6 +107,32 @@ static void build_ch(struct argv_builder *b, const struct vmm_opts *o, const cha
 		add(b, "--api-socket");
 		add(b, "path=%s", o->api_socket);
 	}
+	if (o->seccomp_log) {
+		add(b, "--seccomp");
+		add(b, "log");
+	}
+	if (o->landlock)
+		add(b, "--landlock");
+}
+
+/*
+ * Cloud Hypervisor restoring a snapshot: the VM's configuration comes from
+ * the snapshot, so only the fresh TAP fds go with it, under the net device's
+ * id (net_fds=[ID@[3,4]]); a fd cannot be saved, so without them the restore
+ * is refused.
+ */
+static void build_ch_restore(struct argv_builder *b, const struct vmm_opts *o)
+{
+	char fds[1024];
+
+	fd_list(fds, sizeof(fds), o->nfds, false, true);
+	add(b, "%s", o->bin);
+	if (o->api_socket) {
+		add(b, "--api-socket");
+		add(b, "path=%s", o->api_socket);
+	}
+	add(b, "--restore");
+	add(b, "source_url=%s,net_fds=[%s@%s]", o->restore_url, o->restore_net_id, fds);
 	if (o->seccomp_log) {
 		add(b, "--seccomp");
 		add(b, "log");
@@ -151,8 +185,10 @@ int vmm_build_argv(const struct vmm_opts *o, char *store, unsigned int storesz,
 	struct argv_builder b = { .argv = argv, .store = store, .size = storesz };
 	char fds[1024];
 
-	fd_list(fds, sizeof(fds), o->nfds, o->qemu);
-	if (o->qemu)
+	fd_list(fds, sizeof(fds), o->nfds, o->qemu, false);
+	if (o->restore_url)
+		build_ch_restore(&b, o);
+	else if (o->qemu)
 		build_qemu(&b, o, fds);
 	else
 		build_ch(&b, o, fds);

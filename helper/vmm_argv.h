@@ -24,6 +24,10 @@
  * @nfds:	number of TAP queue fds, placed at 3, 4, ...
  * @bw_size:	rate limit bucket size in bytes, 0 for none
  * @bw_refill_ms: its refill time
+ * @hotplug:	virtio-mem hotplug size ("4G"), or NULL for none
+ * @landlock:	Cloud Hypervisor --landlock (hardened profile)
+ * @restore_url: restore from this snapshot ("file:///..."), or NULL to boot
+ * @restore_net_id: the snapshot's fd-backed net device, which gets fds 3, 4, ...
  */
 struct vmm_opts {
 	bool qemu;
@@ -31,6 +35,9 @@ struct vmm_opts {
 	unsigned int cpus, nfds;
 	bool hugepages, direct_io, seccomp_log;
 	uint64_t bw_size, bw_refill_ms;
+	/* snapshot, restore and hotplug (issue 8) */
+	const char *hotplug, *restore_url, *restore_net_id;
+	bool landlock;
 };
 
 int vmm_build_argv(const struct vmm_opts *o, char *store, unsigned int storesz,
