@@ -18,7 +18,8 @@
  * @index:		open-addressing hash of MAC -> slot + 1 (0 is empty).  Entries
  *			are never deleted; lookups check the slot still holds the MAC,
  *			and the table is rebuilt from @slots when half full.
- * @index_cap:		size of @index, a power of two of at least 4 * @count
+ * @index_cap:		size of @index, a power of two; it grows with the leases held,
+ *			up to the first power of two of at least 4 * @count
  * @index_used:		non-empty entries in @index
  * @journal:		the file the changes go to
  */
@@ -77,13 +78,51 @@ static void index_insert(struct lease_store *s, uint32_t slot)
 {
 	size_t i = mac_hash(s->slots[slot].mac) & (s->index_cap - 1);
 
-	while (s->index[i]) {
-		if (s->index[i] == slot + 1)
+	for (size_t probes = 0; s->index[i]; probes++) {
+		/* Full only if growing failed; the lease stays in its slot, only
+		 * the lookup by MAC misses it, which never hands out an address twice. */
+		if (s->index[i] == slot + 1 || probes == s->index_cap)
 			return;
 		i = (i + 1) & (s->index_cap - 1);
 	}
 	s->index[i] = slot + 1;
 	s->index_used++;
+}
+
+/* index_max() - Return: the largest index the store ever needs: 4 * slots, a power of two */
+static size_t index_max(const struct lease_store *s)
+{
+	size_t cap = 64;
+
+	while (cap < 4 * (size_t)s->count)
+		cap *= 2;
+	return cap;
+}
+
+/*
+ * index_rebuild() - move the entries of leases still held into a fresh table of @cap
+ * Every lease held has an entry (assign() adds it), so the old table is all
+ * that needs reading: the cost follows the table, never the size of the subnet.
+ * If the new table cannot be had, the old one stays: its stale entries cost
+ * probes, not correctness, since lookups check the slot itself.
+ */
+static void index_rebuild(struct lease_store *s, size_t cap)
+{
+	uint32_t *old = s->index, *fresh = calloc(cap, sizeof(*fresh));
+	size_t old_cap = s->index_cap;
+
+	if (!fresh)
+		return;
+	s->index = fresh;
+	s->index_cap = cap;
+	s->index_used = 0;
+	for (size_t i = 0; i < old_cap; i++) {
+		const struct lease *l = old[i] ? &s->slots[old[i] - 1] : NULL;
+
+		if (l && (l->state == LEASE_OFFERED || l->state == LEASE_BOUND))
+			index_insert(s, old[i] - 1);
+	}
+	free(old);
 }
 
 /**
@@ -92,16 +131,22 @@ static void index_insert(struct lease_store *s, uint32_t slot)
  * @slot:	index into @s->slots
  *
  * Stale entries pile up as addresses change hands; once half the table is
- * used it is rebuilt from the slots, which keeps probes short and memory flat.
+ * used it is rebuilt, which keeps probes short.  It starts small and doubles
+ * whenever the leases held fill a quarter of it, so memory follows the leases,
+ * not the size of the subnet.
  */
 static void index_add(struct lease_store *s, uint32_t slot)
 {
 	if (2 * (s->index_used + 1) > s->index_cap) {
-		memset(s->index, 0, s->index_cap * sizeof(*s->index));
-		s->index_used = 0;
-		for (uint32_t i = 0; i < s->count; i++)
-			if (s->slots[i].state == LEASE_OFFERED || s->slots[i].state == LEASE_BOUND)
-				index_insert(s, i);
+		size_t live = 0;
+
+		for (size_t i = 0; i < s->index_cap; i++) {
+			const struct lease *l = s->index[i] ? &s->slots[s->index[i] - 1] : NULL;
+
+			live += l && (l->state == LEASE_OFFERED || l->state == LEASE_BOUND);
+		}
+		index_rebuild(s, 4 * (live + 1) > s->index_cap && s->index_cap < index_max(s) ?
+				 2 * s->index_cap : s->index_cap);
 	}
 	index_insert(s, slot);
 }
@@ -408,8 +453,7 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 		return -1;
 	s->base = h(base);
 	s->count = count;
-	for (s->index_cap = 16; s->index_cap < 4 * (size_t)count; s->index_cap *= 2)
-		;
+	s->index_cap = 64;
 	s->slots = calloc(count, sizeof(*s->slots));
 	s->index = calloc(s->index_cap, sizeof(*s->index));
 	if (!s->slots || !s->index ||

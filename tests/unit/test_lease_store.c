@@ -350,6 +350,43 @@ static void memory_only_store(void **state)
 	assert_int_equal(lease_store_open(&s, NULL, ip("10.0.0.0"), 0, NOW), -1);
 }
 
+/* The MAC index grows with the leases held: 20,000 leases on a /16, every one found. */
+static void index_grows_with_leases(void **state)
+{
+	struct lease_store *s;
+
+	(void)state;
+	assert_int_equal(lease_store_open(&s, NULL, ip("10.0.0.0"), 65536, NOW), 0);
+	for (uint32_t i = 1; i <= 20000; i++) {
+		uint8_t m[6] = { 0x52, 0x54, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		struct in_addr a = { .s_addr = htonl(0x0a000000u + i) };
+
+		lease_store_bind(s, m, a, NOW + 60, NULL, 0);
+	}
+	for (uint32_t i = 1; i <= 20000; i++) {
+		uint8_t m[6] = { 0x52, 0x54, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+		const struct lease *l = lease_store_by_mac(s, m);
+
+		assert_non_null(l);
+		assert_int_equal(ntohl(l->ip.s_addr), 0x0a000000u + i);
+	}
+	/* Releasing half and binding new MACs keeps every held lease findable. */
+	for (uint32_t i = 1; i <= 10000; i++) {
+		struct in_addr a = { .s_addr = htonl(0x0a000000u + i) };
+		uint8_t m[6] = { 0x52, 0x55, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+
+		lease_store_release(s, a);
+		lease_store_bind(s, m, a, NOW + 60, NULL, 0);
+		assert_non_null(lease_store_by_mac(s, m));
+	}
+	for (uint32_t i = 10001; i <= 20000; i++) {
+		uint8_t m[6] = { 0x52, 0x54, 0, (uint8_t)(i >> 16), (uint8_t)(i >> 8), (uint8_t)i };
+
+		assert_non_null(lease_store_by_mac(s, m));
+	}
+	lease_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -364,6 +401,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(hostile_hostnames_escaped, setup, teardown),
 		cmocka_unit_test(record_round_trip_and_limits),
 		cmocka_unit_test(memory_only_store),
+		cmocka_unit_test(index_grows_with_leases),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
