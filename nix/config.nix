@@ -23,6 +23,7 @@ builtins.concatStringsSep "\n" (
   ++ line "group" (cfg.group or null)
   ++ line "queues" (cfg.queues or 1)
   ++ line "uplink" (cfg.uplink or null)
+  ++ line "bridge" (cfg.bridge or null)
   ++ line "macvtap" (macvtap.name or null)
   ++ line "link" (macvtap.link or null)
   ++ line "mac" (macvtap.mac or null)

@@ -8,6 +8,7 @@ let
   configFile = pkgs.writeText "redox-net.conf" (import ./config.nix cfg);
   netsetup = "${cfg.package}/sbin/redox-netsetup --config /etc/redox-net/redox-net.conf";
   ifname = types.strMatching "[A-Za-z0-9_.-]{1,15}";
+  guestIf = if cfg.bridge != null then cfg.bridge else cfg.tap;
 in
 {
   options.services.redox-net = {
@@ -38,6 +39,11 @@ in
       type = types.nullOr ifname;
       default = null;
       description = "Masquerade only traffic leaving through this interface (--uplink).";
+    };
+    bridge = mkOption {
+      type = types.nullOr ifname;
+      default = null;
+      description = "Bridge mode: create this bridge, which carries the address, NAT and DHCP; each VM then gets a TAP of its own from the helper (--bridge).";
     };
     macvtap = {
       name = mkOption { type = types.nullOr ifname; default = null; description = "Create this macvtap instead of a TAP (--macvtap)."; };
@@ -98,8 +104,8 @@ in
   config = mkIf cfg.enable {
     assertions = [
       {
-        assertion = cfg.macvtap.name != null || (cfg.owner == null) != (cfg.group == null);
-        message = "services.redox-net: set exactly one of owner and group.";
+        assertion = cfg.macvtap.name != null || cfg.bridge != null || (cfg.owner == null) != (cfg.group == null);
+        message = "services.redox-net: set exactly one of owner and group (a bridge or macvtap needs neither).";
       }
     ];
 
@@ -141,7 +147,8 @@ in
       };
     };
     # The NixOS firewall drops DHCP from interfaces it does not know.
-    networking.firewall.interfaces.${cfg.tap}.allowedUDPPorts = mkIf cfg.dhcp.enable [ 67 ];
+    # DHCP arrives on the device that carries the guest network: the bridge, or the TAP.
+    networking.firewall.interfaces.${guestIf}.allowedUDPPorts = mkIf cfg.dhcp.enable [ 67 ];
 
     users.groups.${cfg.helper.group} = mkIf cfg.helper.enable { };
     # setuid, not a capabilities wrapper: the helper relies on AT_SECURE.

@@ -68,6 +68,7 @@ if command -v nix-instantiate >/dev/null; then
 		'{ group = "nogroup"; queues = 4; uplink = "eth0"; address = "172.16.9.1/24"; tap = "redox0"; }'
 		'{ macvtap = { name = "mvt0"; link = "eth0"; mac = "52:54:00:ab:cd:ef"; mode = "bridge"; }; }'
 		'{ owner = "0"; keepForwarding = true; }'
+		'{ bridge = "redoxbr0"; dhcp = { enable = true; }; }'
 		'{ owner = "nobody"; dhcp = { enable = true; }; }'
 		'{ owner = "nobody"; dhcp = { enable = true; separateUnit = false; dns = [ "1.1.1.1" ]; }; }'
 		'{ owner = "nobody"; dhcp = { enable = true; pool = "172.16.0.10-172.16.0.99"; staticLeases = { "52:54:00:12:34:56" = "172.16.0.2"; "52:54:00:12:34:57" = "172.16.0.3"; }; dns = [ "1.1.1.1" "9.9.9.9" ]; }; }'
