@@ -301,8 +301,11 @@ int nft_table_remove(void)
 	return err == -ENOENT ? 0 : err;
 }
 
-/* Return: 1 if the table exists, 0 if not, or a negative errno. */
-static int table_exists(void)
+/*
+ * table_lookup() - ask the kernel for the table and, if @rules, count its rules
+ * Return: 0, -ENOENT when the table does not exist, or another negative errno.
+ */
+static int table_lookup(unsigned int *rules)
 {
 	struct nftnl_table *t = table_new();
 	unsigned int tables = 0;
@@ -311,7 +314,19 @@ static int table_exists(void)
 	if (!t)
 		return -ENOMEM;
 	err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_IPV4, t, count_cb, &tables);
+	if (!err && rules) {
+		*rules = 0;
+		err = nft_dump(NFT_MSG_GETRULE, NFPROTO_IPV4, t, count_cb, rules);
+	}
 	nftnl_table_free(t);
+	return err;
+}
+
+/* Return: 1 if the table exists, 0 if not, or a negative errno. */
+static int table_exists(void)
+{
+	int err = table_lookup(NULL);
+
 	return err == -ENOENT ? 0 : err ? err : 1;
 }
 
@@ -323,16 +338,5 @@ static int table_exists(void)
  */
 int nft_table_rule_count(unsigned int *rules)
 {
-	struct nftnl_table *t = table_new();
-	unsigned int tables = 0;
-	int err;
-
-	if (!t)
-		return -ENOMEM;
-	*rules = 0;
-	err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_IPV4, t, count_cb, &tables);
-	if (!err)
-		err = nft_dump(NFT_MSG_GETRULE, NFPROTO_IPV4, t, count_cb, rules);
-	nftnl_table_free(t);
-	return err;
+	return table_lookup(rules);
 }

@@ -9,16 +9,8 @@
 require_root_and_tun
 command -v busybox >/dev/null || { skip "needs busybox (udhcpc)"; done_testing; }
 
-host=$(netns_new host); guest=$(netns_new guest); inet=$(netns_new inet)
 run=$(mktemp -d); at_exit "rm -rf $run"
-H() { nsrun "$host" "$@"; }
-G() { nsrun "$guest" "$@"; }
-I() { nsrun "$inet" "$@"; }
-
-# Uplink: host up0 198.51.100.1 <-> inet eth0 198.51.100.2 (TEST-NET-2, inside namespaces only).
-H ip link add up0 type veth peer name eth0 netns "$inet"
-H ip addr add 198.51.100.1/24 dev up0; H ip link set up0 up
-I ip addr add 198.51.100.2/24 dev eth0; I ip link set eth0 up
+topology_new	# host, guest and an "internet" namespace behind uplink up0
 
 check "up --dhcp with --uplink up0" H "$BIN/redox-netsetup" up --owner 0 --uplink up0 --dhcp \
 	--lease-dir "$run/leases" --run-dir "$run"
