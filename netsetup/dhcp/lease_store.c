@@ -9,6 +9,7 @@
 #include "netsetup/dhcp/lease_store.h"
 
 #define COMPACT_MIN	1024	/* journal records before compaction is worth it */
+#define INDEX_MIN	64	/* entries in the MAC index of an empty store */
 
 /**
  * struct lease_store - every address of the subnet, a MAC index, and the journal
@@ -92,7 +93,7 @@ static void index_insert(struct lease_store *s, uint32_t slot)
 /* index_max() - Return: the largest index the store ever needs: 4 * slots, a power of two */
 static size_t index_max(const struct lease_store *s)
 {
-	size_t cap = 64;
+	size_t cap = INDEX_MIN;
 
 	while (cap < 4 * (size_t)s->count)
 		cap *= 2;
@@ -108,9 +109,12 @@ static size_t index_max(const struct lease_store *s)
  */
 static void index_rebuild(struct lease_store *s, size_t cap)
 {
-	uint32_t *old = s->index, *fresh = calloc(cap, sizeof(*fresh));
+	uint32_t *old = s->index, *fresh;
 	size_t old_cap = s->index_cap;
 
+	if (cap < INDEX_MIN)
+		cap = INDEX_MIN;
+	fresh = calloc(cap, sizeof(*fresh));
 	if (!fresh)
 		return;
 	s->index = fresh;
@@ -453,7 +457,7 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 		return -1;
 	s->base = h(base);
 	s->count = count;
-	s->index_cap = 64;
+	s->index_cap = INDEX_MIN;
 	s->slots = calloc(count, sizeof(*s->slots));
 	s->index = calloc(s->index_cap, sizeof(*s->index));
 	if (!s->slots || !s->index ||
