@@ -72,9 +72,12 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/u
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c)) \
               $(patsubst tests/tools/so/%.c,$(BUILD)/tests/tools/%.so,$(wildcard tests/tools/so/*.c))
 # The security suite runs a real setuid helper; its policy and lock paths are
-# compiled in, so it gets its own build of helper_main.c with test paths.
-TEST_POLICY_FILE := /run/redox-net-test/policy
-TEST_HELPER_LOCK := /run/redox-net-test-lock/helper.lock
+# compiled in, so it gets its own build of helper_main.c with test paths.  They
+# carry a checksum of the build directory (tests/security/seclib.sh computes the
+# same), so two checkouts can run their suites at once.
+TREE_ID := $(shell printf '%s' '$(abspath $(BUILD))' | cksum | cut -d' ' -f1)
+TEST_POLICY_FILE := /run/redox-net-test-$(TREE_ID)/policy
+TEST_HELPER_LOCK := /run/redox-net-test-$(TREE_ID)-lock/helper.lock
 TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
 # The benchmarks' setuid helper has paths of its own, so `make bench` and `make check`
 # never share a policy file.
@@ -123,8 +126,11 @@ $(BUILD)/tests/tools/%.so: tests/tools/so/%.c
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
 
 # helper_build DIR,POLICY,LOCK: a helper with its own compiled-in policy and lock paths.
+# The paths file changes only when they do, and then rebuilds the helper.
 define helper_build
-$(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c
+$(shell mkdir -p $(BUILD)/obj-$(1) && echo '$(2) $(3)' | cmp -s - $(BUILD)/obj-$(1)/paths || \
+	echo '$(2) $(3)' >$(BUILD)/obj-$(1)/paths)
+$(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c $(BUILD)/obj-$(1)/paths
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(2)"' \
 		-DREDOX_NET_HELPER_LOCK='"$(3)"' $$(CFLAGS) -MMD -MP -c $$< -o $$@

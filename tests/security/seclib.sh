@@ -2,7 +2,9 @@
 # test helper with mode 4755, the compiled-in test policy path, a private /dev whose
 # /dev/log is a socket the test reads, and TAPs made the way redox-netsetup makes them.
 # Source it after lib.sh.
-POLICY_DIR=/run/redox-net-test
+# The paths compiled into the test helper (Makefile: TREE_ID).
+TREE_ID=$(printf '%s' "$BUILD" | cksum | cut -d' ' -f1)
+POLICY_DIR=/run/redox-net-test-$TREE_ID
 POLICY=$POLICY_DIR/policy
 AS_NOBODY=(setpriv --reuid=65534 --regid=65534 --clear-groups)
 
@@ -42,7 +44,7 @@ seclib_install() {
 	install -o root -g root -m 4755 "$BUILD/tests/bin/redox-net-helper" "$HDIR/redox-net-helper"
 	HELPER=$HDIR/redox-net-helper
 	mkdir -p "$POLICY_DIR"; chown root:root "$POLICY_DIR"; chmod 755 "$POLICY_DIR"
-	LOCK=/run/redox-net-test-lock/helper.lock
+	LOCK=/run/redox-net-test-$TREE_ID-lock/helper.lock
 	mkdir -p "${LOCK%/*}"; chmod 755 "${LOCK%/*}"
 	at_exit "rm -rf $HDIR $POLICY_DIR ${LOCK%/*}"
 	AUDIT=$RXN_WORK/audit.log
