@@ -99,7 +99,7 @@ check "7: the preload library was never loaded into the helper" test ! -e /tmp/r
 hold_lock; holder=$HOLDER
 call "${evil[@]}" -- --tap tap0 >/dev/null 2>&1 &
 waiting=$!
-for _ in $(seq 50); do hp=$(pgrep -x redox-net-helpe | head -1); [ -n "$hp" ] && break; sleep 0.05; done
+for _ in $(seq 50); do hp=$(pgrep -f "^$HELPER " | head -1); [ -n "$hp" ] && break; sleep 0.05; done
 sleep 0.2
 
 # --- 16. while it waits: ptrace, /proc/PID/mem, /proc/PID/fd, core dumps

@@ -234,5 +234,7 @@ int main(int argc, char *argv[])
 		count - done - failed);
 	if (rate)
 		report_latency(ex, count);
+	free(ex);
+	close(sock);
 	return done == count ? 0 : 1;
 }
