@@ -106,8 +106,19 @@ static void describe(struct nl_sock *sk, struct object_state *o)
 	}
 }
 
+/**
+ * struct installed_forwards - the port forwards the kernel holds in the table
+ * @text:	canonical forms, "tcp:2222:172.16.0.2:22"
+ * @n:		how many
+ */
+struct installed_forwards {
+	char text[RN_MAX_FORWARDS][RN_FORWARD_STRLEN];
+	size_t n;
+};
+
 static void print_json(const struct netsetup_config *cfg, const struct journal *j,
-		       const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra)
+		       const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
+		       const struct installed_forwards *fw)
 {
 	char dir[2 * sizeof(cfg->run_dir)];
 
@@ -121,11 +132,15 @@ static void print_json(const struct netsetup_config *cfg, const struct journal *
 	printf("%s],\n  \"unjournaled_devices\": [", j->count ? "\n  " : "");
 	for (size_t i = 0; i < nextra; i++)
 		printf("%s\"%s\"", i ? ", " : "", extra[i]);
+	printf("],\n  \"forwards\": [");
+	for (size_t i = 0; i < fw->n; i++)
+		printf("%s\"%s\"", i ? ", " : "", fw->text[i]);
 	printf("]\n}\n");
 }
 
 static void print_table(const struct netsetup_config *cfg, const struct journal *j,
-			const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra)
+			const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
+			const struct installed_forwards *fw)
 {
 	if (j->missing && !nextra) {
 		printf("redox-net is down (no journal in %s)\n", cfg->run_dir);
@@ -138,6 +153,9 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 	for (size_t i = 0; i < nextra; i++)
 		printf("%-8s %-24s %-8s %s\n", "device", extra[i], "present",
 		       "not in the journal: 'redox-netsetup down --all' removes it");
+	for (size_t i = 0; i < fw->n; i++)
+		printf("%-8s %-24s %-8s %s\n", "forward", fw->text[i], "present",
+		       "DNAT in " RN_NFT_JOURNAL_OBJECT);
 	if (j->bad_lines)
 		printf("warning: the journal has %u damaged lines\n", j->bad_lines);
 }
@@ -156,6 +174,7 @@ int status_main(int argc, char *argv[])
 	struct link_state *links = NULL;
 	char (*extra)[IFNAMSIZ] = NULL;
 	size_t nlinks = 0, nextra = 0;
+	static struct installed_forwards fw;
 	struct journal j;
 	struct nl_sock *sk;
 	int rc, err;
@@ -187,10 +206,15 @@ int status_main(int argc, char *argv[])
 	for (size_t i = 0; i < nlinks; i++)
 		if (links[i].group == RN_IFGROUP && !journal_find(&j, JREC_DEVICE, links[i].name))
 			strcpy(extra[nextra++], links[i].name);
+	/* Read from the rules themselves, so status shows what is installed,
+	 * whatever the config file says now. */
+	if (journal_find(&j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT) &&
+	    nft_table_forwards(fw.text, RN_MAX_FORWARDS, &fw.n))
+		fw.n = 0;
 	if (cfg.json)
-		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra);
+		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
 	else
-		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra);
+		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
 	rc = RN_EXIT_OK;
 out:
 	free(extra);

@@ -313,9 +313,12 @@ static int step_nft(struct up_ctx *ctx)
 
 	strcpy(rs.ifname, config_guest_dev(ctx->cfg));
 	strcpy(rs.uplink, ctx->cfg->uplink);
+	rs.forwards = ctx->cfg->forwards;
+	rs.n_forwards = ctx->cfg->n_forwards;
 	nft_ruleset_digest(&rs, digest);
 	r = journal_find(ctx->j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT);
-	if (r && !strcmp(r->value, digest) && nft_table_rule_count(&rules) == 0 && rules == 3)
+	if (r && !strcmp(r->value, digest) && nft_table_rule_count(&rules) == 0 &&
+	    rules == nft_ruleset_rule_total(&rs))
 		return 0;
 	if (record(ctx, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT, digest))
 		return RN_EXIT_FAILURE;

@@ -120,6 +120,22 @@ static const char *set_list_steps(struct netsetup_config *c, const char *v) { (v
 static const char *set_check(struct netsetup_config *c, const char *v) { (void)v; c->check = true; return NULL; }
 static const char *set_dhcp_on(struct netsetup_config *c, const char *v) { (void)v; c->dhcp_on = true; return NULL; }
 
+static const char *set_forward(struct netsetup_config *c, const char *v)
+{
+	struct port_forward f;
+	const char *why = forward_parse(v, &f);
+
+	if (why)
+		return why;
+	for (size_t i = 0; i < c->n_forwards; i++)
+		if (c->forwards[i].proto == f.proto && c->forwards[i].host_port == f.host_port)
+			return "this protocol and host port are already forwarded";
+	if (c->n_forwards == RN_MAX_FORWARDS)
+		return "too many forwards (at most 64)";
+	c->forwards[c->n_forwards++] = f;
+	return NULL;
+}
+
 /* The responder's own options go straight to its parser (docs/dhcp.md). */
 #define DHCP_SETTER(fn, key) \
 	static const char *fn(struct netsetup_config *c, const char *v) { return dhcp_config_set(&c->dhcp, key, v); }
@@ -150,6 +166,7 @@ static const struct option_def option_defs[] = {
 	{ "link", "IFACE", FOR_UP, set_link, "the macvtap's host interface" },
 	{ "mac", "MAC", FOR_UP, set_mac, "guest MAC, which the macvtap takes (default 52:54:00:12:34:56)" },
 	{ "mode", "MODE", FOR_UP, set_mode, "macvtap mode: bridge (default), vepa, private, passthru" },
+	{ "forward", "PROTO:PORT:IP:PORT", FOR_UP, set_forward, "DNAT tcp or udp host PORT to guest IP:PORT; repeatable" },
 	{ "run-dir", "DIR", NET_CMDS, set_run_dir, "journal directory (default /run/redox-net)" },
 	{ "keep-forwarding", NULL, FOR_DOWN, set_keep_forwarding, "leave net.ipv4.ip_forward as it is" },
 	{ "all", NULL, FOR_DOWN, set_all, "also remove managed devices and tables the journal does not list" },
@@ -387,6 +404,17 @@ int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned i
 		log_err("unexpected argument '%s'", argv[optind]);
 		fprintf(stderr, "Try '%s %s --help'.\n", log_program(), argv[0]);
 		return RN_EXIT_USAGE;
+	}
+	/* Only now is --address known, whichever order the settings came in. */
+	for (size_t i = 0; i < cfg->n_forwards; i++) {
+		const char *why = forward_subnet_problem(&cfg->forwards[i], &cfg->address);
+		char text[RN_FORWARD_STRLEN];
+
+		if (why) {
+			forward_format(&cfg->forwards[i], text);
+			log_err("--forward %s: %s", text, why);
+			return RN_EXIT_USAGE;
+		}
 	}
 	return -1;
 }

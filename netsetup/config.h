@@ -10,6 +10,7 @@
 
 #include "lib/inet.h"
 #include "netsetup/dhcp/dhcp_config.h"
+#include "netsetup/forward.h"
 #include "netsetup/tap.h"
 
 #define RN_DEFAULT_RUN_DIR "/run/redox-net"
@@ -48,6 +49,8 @@ enum {
  * @list_steps:	up: print the step names and exit
  * @check:	validate the settings and exit without changing anything
  * @dhcp_on:	up: also start the DHCP responder in the background (--dhcp)
+ * @forwards:	up: DNAT port forwards to guests (--forward), no two on one proto and host port
+ * @n_forwards:	how many
  * @dhcp:	up --dhcp and dhcp: the responder's settings, except its interface
  *		and server address, which config_dhcp() takes from @tap and @address
  */
@@ -65,6 +68,8 @@ struct netsetup_config {
 	uint8_t mac[RN_MAC_LEN];
 	uint32_t mode;
 	bool keep_forwarding, all, json, list_steps, check, dhcp_on;
+	struct port_forward forwards[RN_MAX_FORWARDS];
+	size_t n_forwards;
 	struct dhcp_config dhcp;
 };
 

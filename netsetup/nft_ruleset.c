@@ -7,6 +7,8 @@
 #include <libnftnl/expr.h>
 #include <libnftnl/rule.h>
 #include <libnftnl/table.h>
+#include <libnftnl/udata.h>
+#include <linux/rtnetlink.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_conntrack_common.h>
 #include <linux/netfilter/nf_tables.h>
@@ -18,6 +20,11 @@
 #include "lib/util.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/nft_sock.h"
+
+#define FORWARD_COMMENT "forward "
+/* masquerade, from guest, to guest; with forwards also hairpin and DNAT accept */
+#define BASE_RULES 3
+#define MAX_RULES (BASE_RULES + 2 + 2 * RN_MAX_FORWARDS)
 
 static struct nftnl_table *table_new(void)
 {
@@ -151,6 +158,144 @@ static int verdict_accept(struct nftnl_rule *r)
 	return add(r, imm);
 }
 
+/* ct status & BIT != 0 */
+static int match_ct_status(struct nftnl_rule *r, uint32_t bit)
+{
+	struct nftnl_expr *ct = nftnl_expr_alloc("ct");
+
+	if (ct) {
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
+	}
+	return add(r, ct) | match_masked(r, bit, NFT_CMP_NEQ, 0);
+}
+
+/* REG = LEN bytes of DATA */
+static int load_immediate(struct nftnl_rule *r, enum nft_registers reg, const void *data,
+			  uint32_t len)
+{
+	struct nftnl_expr *imm = nftnl_expr_alloc("immediate");
+
+	if (imm) {
+		nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, reg);
+		nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, data, len);
+	}
+	return add(r, imm);
+}
+
+/* REG_1 == LEN bytes of VALUE */
+static int cmp_eq(struct nftnl_rule *r, const void *value, uint32_t len)
+{
+	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
+
+	if (cmp) {
+		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
+		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, value, len);
+	}
+	return add(r, cmp);
+}
+
+/* fib daddr type local: in the output chain, only connections to the host's
+ * own addresses are forwarded, not the host's connections elsewhere. */
+static int match_daddr_local(struct nftnl_rule *r)
+{
+	struct nftnl_expr *fib = nftnl_expr_alloc("fib");
+	uint32_t local = RTN_LOCAL;
+
+	if (fib) {
+		nftnl_expr_set_u32(fib, NFTNL_EXPR_FIB_FLAGS, NFTA_FIB_F_DADDR);
+		nftnl_expr_set_u32(fib, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
+		nftnl_expr_set_u32(fib, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
+	}
+	return add(r, fib) | cmp_eq(r, &local, sizeof(local));
+}
+
+/* [fib daddr type local] meta l4proto P th dport HP dnat to GUEST:GP  comment "forward ..." */
+static struct nftnl_rule *rule_dnat(const char *chain, const struct port_forward *f)
+{
+	struct nftnl_rule *r = rule_new(chain);
+	struct nftnl_expr *meta = nftnl_expr_alloc("meta");
+	struct nftnl_expr *dport = nftnl_expr_alloc("payload");
+	struct nftnl_expr *nat = nftnl_expr_alloc("nat");
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
+	uint16_t host_port = htons(f->host_port), guest_port = htons(f->guest_port);
+	char text[sizeof(FORWARD_COMMENT) + RN_FORWARD_STRLEN];
+	int err = -ENOMEM;
+
+	if (!r || !meta || !dport || !nat || !ud)
+		goto fail;
+	err = strcmp(chain, "output") ? 0 : match_daddr_local(r);
+	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
+	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	err |= add(r, meta) | cmp_eq(r, &f->proto, 1);
+	meta = NULL;
+	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
+	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_OFFSET, 2);	/* tcp and udp alike */
+	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_LEN, 2);
+	err |= add(r, dport) | cmp_eq(r, &host_port, 2);
+	dport = NULL;
+	err |= load_immediate(r, NFT_REG_1, &f->guest.s_addr, 4) |
+	       load_immediate(r, NFT_REG_2, &guest_port, 2);
+	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
+	err |= add(r, nat);
+	nat = NULL;
+	/* The comment is how `status` reads back what is installed, and what
+	 * `nft list` shows beside the rule. */
+	snprintf(text, sizeof(text), FORWARD_COMMENT);
+	forward_format(f, text + strlen(text));
+	if (!nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, text))
+		err = -ENOMEM;
+	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
+fail:
+	if (meta)
+		nftnl_expr_free(meta);
+	if (dport)
+		nftnl_expr_free(dport);
+	if (nat)
+		nftnl_expr_free(nat);
+	if (ud)
+		nftnl_udata_buf_free(ud);
+	if (err && r) {
+		nftnl_rule_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* ip saddr SUBNET ip daddr SUBNET ct status dnat masquerade: a guest reaching
+ * another (or itself) through a host port must get the answer back through
+ * the host, not straight from the guest, or the connection does not match. */
+static struct nftnl_rule *rule_hairpin(const struct nft_ruleset *rs)
+{
+	struct nftnl_rule *r = rule_new("postrouting");
+
+	if (r && (match_ip_field(r, offsetof(struct iphdr, saddr), &rs->subnet, NFT_CMP_EQ) |
+		  match_ip_field(r, offsetof(struct iphdr, daddr), &rs->subnet, NFT_CMP_EQ) |
+		  match_ct_status(r, IPS_DST_NAT) | add(r, nftnl_expr_alloc("masq")))) {
+		nftnl_rule_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
+/* oifname IF ct status dnat accept: new connections to forwarded ports. */
+static struct nftnl_rule *rule_dnat_to_guest(const struct nft_ruleset *rs)
+{
+	struct nftnl_rule *r = rule_new("forward");
+
+	if (r && (match_ifname(r, NFT_META_OIFNAME, rs->ifname) | match_ct_status(r, IPS_DST_NAT) |
+		  verdict_accept(r))) {
+		nftnl_rule_free(r);
+		r = NULL;
+	}
+	return r;
+}
+
 /* ip saddr SUBNET ip daddr != SUBNET [oifname UPLINK] masquerade */
 static struct nftnl_rule *rule_masquerade(const struct nft_ruleset *rs)
 {
@@ -206,14 +351,31 @@ static struct nftnl_rule *rule_to_guest(const struct nft_ruleset *rs)
  */
 void nft_ruleset_digest(const struct nft_ruleset *rs, char out[RN_NFT_DIGEST_LEN])
 {
-	char canon[128], net[RN_PREFIX_STRLEN];
+	char canon[128], net[RN_PREFIX_STRLEN], fwd[RN_FORWARD_STRLEN + 1];
 	uint64_t h = 0xcbf29ce484222325ull;
 
 	prefix_format(&rs->subnet, true, net);
 	snprintf(canon, sizeof(canon), "v1 if=%s net=%s uplink=%s", rs->ifname, net, rs->uplink);
 	for (const char *p = canon; *p; p++)
 		h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	/* Without forwards the digest is what it was before they existed, so an
+	 * upgrade does not rebuild an unchanged table. */
+	for (size_t i = 0; i < rs->n_forwards; i++) {
+		fwd[0] = ' ';
+		forward_format(&rs->forwards[i], fwd + 1);
+		for (const char *p = fwd; *p; p++)
+			h = (h ^ (uint8_t)*p) * 0x100000001b3ull;
+	}
 	snprintf(out, RN_NFT_DIGEST_LEN, "%016llx", (unsigned long long)h);
+}
+
+/**
+ * nft_ruleset_rule_total() - Return: how many rules nft_ruleset_apply() installs
+ * @rs:		ruleset parameters
+ */
+unsigned int nft_ruleset_rule_total(const struct nft_ruleset *rs)
+{
+	return BASE_RULES + (rs->n_forwards ? 2 + 2 * (unsigned int)rs->n_forwards : 0);
 }
 
 static int table_exists(void);
@@ -241,17 +403,38 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 int nft_ruleset_apply(const struct nft_ruleset *rs)
 {
 	static struct nft_batch b;
-	struct nftnl_chain *post = base_chain("postrouting", "nat", NF_INET_POST_ROUTING,
-					      NF_IP_PRI_NAT_SRC);
-	struct nftnl_chain *fwd = base_chain("forward", "filter", NF_INET_FORWARD,
-					     NF_IP_PRI_FILTER);
-	struct nftnl_rule *rules[] = { rule_masquerade(rs), rule_from_guest(rs), rule_to_guest(rs) };
+	struct nftnl_chain *chains[] = {
+		base_chain("postrouting", "nat", NF_INET_POST_ROUTING, NF_IP_PRI_NAT_SRC),
+		base_chain("forward", "filter", NF_INET_FORWARD, NF_IP_PRI_FILTER),
+		base_chain("prerouting", "nat", NF_INET_PRE_ROUTING, NF_IP_PRI_NAT_DST),
+		base_chain("output", "nat", NF_INET_LOCAL_OUT, NF_IP_PRI_NAT_DST),
+	};
+	/* The DNAT chains exist only when there is something to forward. */
+	size_t nchains = rs->n_forwards ? 4 : 2, nrules = 0;
+	struct nftnl_rule *rules[MAX_RULES];
 	struct nftnl_table *t = table_new();
 	bool replace = table_exists() != 0;
 	int err = -ENOMEM;
 
-	if (!post || !fwd || !t || !rules[0] || !rules[1] || !rules[2])
+	rules[nrules++] = rule_masquerade(rs);
+	rules[nrules++] = rule_from_guest(rs);
+	rules[nrules++] = rule_to_guest(rs);
+	if (rs->n_forwards) {
+		rules[nrules++] = rule_hairpin(rs);
+		rules[nrules++] = rule_dnat_to_guest(rs);
+	}
+	for (size_t i = 0; i < rs->n_forwards && i < RN_MAX_FORWARDS; i++) {
+		rules[nrules++] = rule_dnat("prerouting", &rs->forwards[i]);
+		rules[nrules++] = rule_dnat("output", &rs->forwards[i]);
+	}
+	if (!t)
 		goto out;
+	for (size_t i = 0; i < ARRAY_SIZE(chains); i++)
+		if (!chains[i])
+			goto out;
+	for (size_t i = 0; i < nrules; i++)
+		if (!rules[i])
+			goto out;
 	for (int attempt = 0; attempt < 2; attempt++) {
 		nft_batch_begin(&b);
 		if (replace) {
@@ -259,9 +442,9 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 			nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
 		}
 		nft_batch_table(&b, NFT_MSG_NEWTABLE, NLM_F_CREATE | NLM_F_EXCL, t);
-		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, post);
-		nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, fwd);
-		for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+		for (size_t i = 0; i < nchains; i++)
+			nft_batch_chain(&b, NFT_MSG_NEWCHAIN, NLM_F_CREATE, chains[i]);
+		for (size_t i = 0; i < nrules; i++)
 			nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rules[i]);
 		err = nft_batch_commit(&b);
 		if (err != -EEXIST || replace)
@@ -269,13 +452,12 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 		replace = true;	/* someone created it since we looked */
 	}
 out:
-	for (size_t i = 0; i < ARRAY_SIZE(rules); i++)
+	for (size_t i = 0; i < nrules; i++)
 		if (rules[i])
 			nftnl_rule_free(rules[i]);
-	if (post)
-		nftnl_chain_free(post);
-	if (fwd)
-		nftnl_chain_free(fwd);
+	for (size_t i = 0; i < ARRAY_SIZE(chains); i++)
+		if (chains[i])
+			nftnl_chain_free(chains[i]);
 	if (t)
 		nftnl_table_free(t);
 	return err;
@@ -339,4 +521,68 @@ static int table_exists(void)
 int nft_table_rule_count(unsigned int *rules)
 {
 	return table_lookup(rules);
+}
+
+/**
+ * struct forward_list - what forward_cb() collects
+ * @out:	canonical forward texts
+ * @max:	room in @out
+ * @n:		how many were found
+ */
+struct forward_list {
+	char (*out)[RN_FORWARD_STRLEN];
+	size_t max, n;
+};
+
+static int forward_comment_cb(const struct nftnl_udata *attr, void *data)
+{
+	struct forward_list *l = data;
+	const char *text = nftnl_udata_get(attr);
+	uint8_t len = nftnl_udata_len(attr);
+
+	if (nftnl_udata_type(attr) != NFTNL_UDATA_RULE_COMMENT || !len || text[len - 1] ||
+	    strncmp(text, FORWARD_COMMENT, strlen(FORWARD_COMMENT)) || l->n == l->max)
+		return MNL_CB_OK;
+	snprintf(l->out[l->n++], RN_FORWARD_STRLEN, "%s", text + strlen(FORWARD_COMMENT));
+	return MNL_CB_OK;
+}
+
+static int forward_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct nftnl_rule *r = nftnl_rule_alloc();
+	const void *ud;
+	uint32_t len;
+
+	if (!r)
+		return MNL_CB_ERROR;
+	if (nftnl_rule_nlmsg_parse(nlh, r) == 0 &&
+	    !strcmp(nftnl_rule_get_str(r, NFTNL_RULE_CHAIN), "prerouting") &&
+	    (ud = nftnl_rule_get_data(r, NFTNL_RULE_USERDATA, &len)))
+		nftnl_udata_parse(ud, len, forward_comment_cb, data);
+	nftnl_rule_free(r);
+	return MNL_CB_OK;
+}
+
+/**
+ * nft_table_forwards() - the port forwards installed, read from the kernel
+ * @out:	canonical texts ("tcp:2222:172.16.0.2:22")
+ * @max:	room in @out
+ * @n:		how many, on success
+ *
+ * Each prerouting DNAT rule carries its forward as its comment.
+ *
+ * Return: 0, -ENOENT when the table does not exist, or another negative errno.
+ */
+int nft_table_forwards(char (*out)[RN_FORWARD_STRLEN], size_t max, size_t *n)
+{
+	struct forward_list l = { .out = out, .max = max };
+	struct nftnl_table *t = table_new();
+	int err;
+
+	if (!t)
+		return -ENOMEM;
+	err = nft_dump(NFT_MSG_GETRULE, NFPROTO_IPV4, t, forward_cb, &l);
+	nftnl_table_free(t);
+	*n = l.n;
+	return err;
 }
