@@ -15,6 +15,8 @@ let
   statics = builtins.map (mac: "dhcp-static = ${mac}=${dhcp.staticLeases.${mac}}")
     (builtins.attrNames (dhcp.staticLeases or { }));
   dns = dhcp.dns or [ ];
+  # One `forward = PROTO:HOSTPORT:GUESTIP:GUESTPORT` line per entry: the key is repeatable.
+  forwards = builtins.map (f: "forward = ${f}") (cfg.forwards or [ ]);
 in
 builtins.concatStringsSep "\n" (
   line "tap" (cfg.tap or "tap0")
@@ -24,6 +26,7 @@ builtins.concatStringsSep "\n" (
   ++ line "queues" (cfg.queues or 1)
   ++ line "uplink" (cfg.uplink or null)
   ++ line "bridge" (cfg.bridge or null)
+  ++ forwards
   ++ line "macvtap" (macvtap.name or null)
   ++ line "link" (macvtap.link or null)
   ++ line "mac" (macvtap.mac or null)

@@ -45,6 +45,12 @@ in
       default = null;
       description = "Bridge mode: create this bridge, which carries the address, NAT and DHCP; each VM then gets a TAP of its own from the helper (--bridge).";
     };
+    forwards = mkOption {
+      type = types.listOf types.str;
+      default = [ ];
+      example = [ "tcp:2222:172.16.0.2:22" "udp:5353:172.16.0.2:53" ];
+      description = "Port forwards to guests, PROTO:HOSTPORT:GUESTIP:GUESTPORT (--forward, one per entry; at most 64).";
+    };
     macvtap = {
       name = mkOption { type = types.nullOr ifname; default = null; description = "Create this macvtap instead of a TAP (--macvtap)."; };
       link = mkOption { type = types.nullOr ifname; default = null; description = "Its host interface (--link)."; };

@@ -69,6 +69,7 @@ if command -v nix-instantiate >/dev/null; then
 		'{ macvtap = { name = "mvt0"; link = "eth0"; mac = "52:54:00:ab:cd:ef"; mode = "bridge"; }; }'
 		'{ owner = "0"; keepForwarding = true; }'
 		'{ bridge = "redoxbr0"; dhcp = { enable = true; }; }'
+		'{ owner = "nobody"; uplink = "eth0"; forwards = [ "tcp:2222:172.16.0.2:22" "udp:5353:172.16.0.3:53" ]; }'
 		'{ owner = "nobody"; dhcp = { enable = true; }; }'
 		'{ owner = "nobody"; dhcp = { enable = true; separateUnit = false; dns = [ "1.1.1.1" ]; }; }'
 		'{ owner = "nobody"; dhcp = { enable = true; pool = "172.16.0.10-172.16.0.99"; staticLeases = { "52:54:00:12:34:56" = "172.16.0.2"; "52:54:00:12:34:57" = "172.16.0.3"; }; dns = [ "1.1.1.1" "9.9.9.9" ]; }; }'
@@ -84,6 +85,10 @@ if command -v nix-instantiate >/dev/null; then
 	check "a DHCP module config writes one dhcp-static line per binding" test "$(grep -c '^dhcp-static = ' <<<"$conf")" = 2
 	printf '%s' "$conf" >"$unitdir/gen.conf"
 	check_status "a module config binding one address to two MACs is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
+	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; forwards = [ \"tcp:2222:172.16.0.2:22\" \"tcp:2222:172.16.0.3:22\" ]; }" | jq -r .)
+	check "a module config with forwards writes one forward line each" test "$(grep -c '^forward = ' <<<"$conf")" = 2
+	printf '%s' "$conf" >"$unitdir/gen.conf"
+	check_status "a module config forwarding one port twice is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
 	conf=$(nix-instantiate --eval --strict --json -E "import $TOP/nix/config.nix { owner = \"nobody\"; queues = 0; }" | jq -r .)
 	printf '%s' "$conf" >"$unitdir/gen.conf"
 	check_status "an invalid module config is refused by up --check (2)" 2 "$BIN/redox-netsetup" up --check --config "$unitdir/gen.conf"
