@@ -196,8 +196,10 @@ static int cmp_eq(struct nftnl_rule *r, const void *value, uint32_t len)
 	return add(r, cmp);
 }
 
-/* fib daddr type local: in the output chain, only connections to the host's
- * own addresses are forwarded, not the host's connections elsewhere. */
+/* fib daddr type local: only connections to the host's own addresses are
+ * forwarded.  Without it, prerouting would also capture what the host merely
+ * routes (a guest's connection to port 2222 of a server on the internet), and
+ * output the host's own connections elsewhere. */
 static int match_daddr_local(struct nftnl_rule *r)
 {
 	struct nftnl_expr *fib = nftnl_expr_alloc("fib");
@@ -211,7 +213,7 @@ static int match_daddr_local(struct nftnl_rule *r)
 	return add(r, fib) | cmp_eq(r, &local, sizeof(local));
 }
 
-/* [fib daddr type local] meta l4proto P th dport HP dnat to GUEST:GP  comment "forward ..." */
+/* fib daddr type local meta l4proto P th dport HP dnat to GUEST:GP  comment "forward ..." */
 static struct nftnl_rule *rule_dnat(const char *chain, const struct port_forward *f)
 {
 	struct nftnl_rule *r = rule_new(chain);
@@ -225,7 +227,7 @@ static struct nftnl_rule *rule_dnat(const char *chain, const struct port_forward
 
 	if (!r || !meta || !dport || !nat || !ud)
 		goto fail;
-	err = strcmp(chain, "output") ? 0 : match_daddr_local(r);
+	err = match_daddr_local(r);
 	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
 	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_DREG, NFT_REG_1);
 	err |= add(r, meta) | cmp_eq(r, &f->proto, 1);

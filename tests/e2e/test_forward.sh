@@ -50,6 +50,15 @@ check_status "the guest reaches itself through the host port (hairpin)" 0 \
 check_output "  and gets the echo" "^echo from-guest$"
 wait $server
 check "the guest server answered all four" test $? = 0
+I timeout 30 "$TOOLS/tcp_echo" serve 198.51.100.2 2222 1 >"$run/inet.out" 2>&1 &
+iserver=$!
+at_exit "kill $iserver"
+for _ in $(seq 30); do grep -q ready "$run/inet.out" && break; sleep 0.1; done
+check_status "the guest's connection to port 2222 of another host is routed, not forwarded" 0 \
+	G "$TOOLS/tcp_echo" send 198.51.100.2 2222 to-internet
+check_output "  and the internet host answers" "^echo to-internet$"
+wait $iserver
+check "  the internet host saw the connection" test $? = 0
 
 check_status "status lists the forwards" 0 H "$BIN/redox-netsetup" status --run-dir "$run"
 check_output "  tcp" "^forward +tcp:2222:172.16.0.2:22 +present"
