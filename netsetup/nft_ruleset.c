@@ -76,11 +76,23 @@ static int add(struct nftnl_rule *r, struct nftnl_expr *e)
 	return 0;
 }
 
+/* REG_1 OP LEN bytes of VALUE */
+static int cmp(struct nftnl_rule *r, enum nft_cmp_ops op, const void *value, uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("cmp");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_CMP_OP, op);
+		nftnl_expr_set(e, NFTNL_EXPR_CMP_DATA, value, len);
+	}
+	return add(r, e);
+}
+
 /* (REG_1 & mask) OP value, on a 4-byte register value. */
 static int match_masked(struct nftnl_rule *r, uint32_t mask, enum nft_cmp_ops op, uint32_t value)
 {
 	struct nftnl_expr *bits = nftnl_expr_alloc("bitwise");
-	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
 	uint32_t zero = 0;
 
 	if (bits) {
@@ -90,26 +102,53 @@ static int match_masked(struct nftnl_rule *r, uint32_t mask, enum nft_cmp_ops op
 		nftnl_expr_set(bits, NFTNL_EXPR_BITWISE_MASK, &mask, 4);
 		nftnl_expr_set(bits, NFTNL_EXPR_BITWISE_XOR, &zero, 4);
 	}
-	if (cmp) {
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, op);
-		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, &value, 4);
+	return add(r, bits) | cmp(r, op, &value, 4);
+}
+
+/* REG_1 = LEN bytes at OFFSET of the BASE header */
+static int load_payload(struct nftnl_rule *r, enum nft_payload_bases base, uint32_t offset,
+			uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("payload");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_BASE, base);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_PAYLOAD_LEN, len);
 	}
-	return add(r, bits) | add(r, cmp);
+	return add(r, e);
+}
+
+/* REG_1 = meta KEY */
+static int load_meta(struct nftnl_rule *r, enum nft_meta_keys key)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("meta");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_KEY, key);
+		nftnl_expr_set_u32(e, NFTNL_EXPR_META_DREG, NFT_REG_1);
+	}
+	return add(r, e);
+}
+
+/* REG = LEN bytes of DATA */
+static int load_immediate(struct nftnl_rule *r, enum nft_registers reg, const void *data,
+			  uint32_t len)
+{
+	struct nftnl_expr *e = nftnl_expr_alloc("immediate");
+
+	if (e) {
+		nftnl_expr_set_u32(e, NFTNL_EXPR_IMM_DREG, reg);
+		nftnl_expr_set(e, NFTNL_EXPR_IMM_DATA, data, len);
+	}
+	return add(r, e);
 }
 
 static int match_ip_field(struct nftnl_rule *r, uint32_t offset, const struct rn_prefix *p,
 			  enum nft_cmp_ops op)
 {
-	struct nftnl_expr *load = nftnl_expr_alloc("payload");
-
-	if (load) {
-		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_NETWORK_HEADER);
-		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_OFFSET, offset);
-		nftnl_expr_set_u32(load, NFTNL_EXPR_PAYLOAD_LEN, 4);
-	}
-	return add(r, load) |
+	return load_payload(r, NFT_PAYLOAD_NETWORK_HEADER, offset, 4) |
 	       match_masked(r, htonl(prefix_mask(p->len)), op, prefix_network(p).s_addr);
 }
 
@@ -117,34 +156,28 @@ static int match_ip_field(struct nftnl_rule *r, uint32_t offset, const struct rn
  * TAP is deleted and created again (by the helper, or a later `up`). */
 static int match_ifname(struct nftnl_rule *r, enum nft_meta_keys key, const char *name)
 {
-	struct nftnl_expr *meta = nftnl_expr_alloc("meta");
-	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
 	char padded[IFNAMSIZ] = { 0 };
 
 	strncpy(padded, name, sizeof(padded) - 1);
-	if (meta) {
-		nftnl_expr_set_u32(meta, NFTNL_EXPR_META_KEY, key);
-		nftnl_expr_set_u32(meta, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	}
-	if (cmp) {
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, padded, sizeof(padded));
-	}
-	return add(r, meta) | add(r, cmp);
+	return load_meta(r, key) | cmp(r, NFT_CMP_EQ, padded, sizeof(padded));
 }
 
-static int match_ct_established(struct nftnl_rule *r)
+/* ct KEY & BITS != 0, for KEY state or status */
+static int match_ct(struct nftnl_rule *r, enum nft_ct_keys key, uint32_t bits)
 {
 	struct nftnl_expr *ct = nftnl_expr_alloc("ct");
 
 	if (ct) {
-		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATE);
+		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, key);
 		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
 	}
-	return add(r, ct) |
-	       match_masked(r, NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED),
-			    NFT_CMP_NEQ, 0);
+	return add(r, ct) | match_masked(r, bits, NFT_CMP_NEQ, 0);
+}
+
+static int match_ct_established(struct nftnl_rule *r)
+{
+	return match_ct(r, NFT_CT_STATE,
+			NF_CT_STATE_BIT(IP_CT_ESTABLISHED) | NF_CT_STATE_BIT(IP_CT_RELATED));
 }
 
 static int verdict_accept(struct nftnl_rule *r)
@@ -156,44 +189,6 @@ static int verdict_accept(struct nftnl_rule *r)
 		nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_VERDICT, NF_ACCEPT);
 	}
 	return add(r, imm);
-}
-
-/* ct status & BIT != 0 */
-static int match_ct_status(struct nftnl_rule *r, uint32_t bit)
-{
-	struct nftnl_expr *ct = nftnl_expr_alloc("ct");
-
-	if (ct) {
-		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_KEY, NFT_CT_STATUS);
-		nftnl_expr_set_u32(ct, NFTNL_EXPR_CT_DREG, NFT_REG_1);
-	}
-	return add(r, ct) | match_masked(r, bit, NFT_CMP_NEQ, 0);
-}
-
-/* REG = LEN bytes of DATA */
-static int load_immediate(struct nftnl_rule *r, enum nft_registers reg, const void *data,
-			  uint32_t len)
-{
-	struct nftnl_expr *imm = nftnl_expr_alloc("immediate");
-
-	if (imm) {
-		nftnl_expr_set_u32(imm, NFTNL_EXPR_IMM_DREG, reg);
-		nftnl_expr_set(imm, NFTNL_EXPR_IMM_DATA, data, len);
-	}
-	return add(r, imm);
-}
-
-/* REG_1 == LEN bytes of VALUE */
-static int cmp_eq(struct nftnl_rule *r, const void *value, uint32_t len)
-{
-	struct nftnl_expr *cmp = nftnl_expr_alloc("cmp");
-
-	if (cmp) {
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_SREG, NFT_REG_1);
-		nftnl_expr_set_u32(cmp, NFTNL_EXPR_CMP_OP, NFT_CMP_EQ);
-		nftnl_expr_set(cmp, NFTNL_EXPR_CMP_DATA, value, len);
-	}
-	return add(r, cmp);
 }
 
 /* fib daddr type local: only connections to the host's own addresses are
@@ -210,59 +205,57 @@ static int match_daddr_local(struct nftnl_rule *r)
 		nftnl_expr_set_u32(fib, NFTNL_EXPR_FIB_RESULT, NFT_FIB_RESULT_ADDRTYPE);
 		nftnl_expr_set_u32(fib, NFTNL_EXPR_FIB_DREG, NFT_REG_1);
 	}
-	return add(r, fib) | cmp_eq(r, &local, sizeof(local));
+	return add(r, fib) | cmp(r, NFT_CMP_EQ, &local, sizeof(local));
+}
+
+/* dnat to REG_1:REG_2 */
+static int dnat_to_registers(struct nftnl_rule *r)
+{
+	struct nftnl_expr *nat = nftnl_expr_alloc("nat");
+
+	if (nat) {
+		nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
+		nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
+		nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
+		nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
+	}
+	return add(r, nat);
+}
+
+/* The comment is how `status` reads back what is installed, and what `nft
+ * list` shows beside the rule. */
+static int set_comment(struct nftnl_rule *r, const char *text)
+{
+	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(NFT_USERDATA_MAXLEN);
+	int err = 0;
+
+	if (!ud)
+		return -ENOMEM;
+	if (nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, text))
+		nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud),
+				    nftnl_udata_buf_len(ud));
+	else
+		err = -ENOMEM;
+	nftnl_udata_buf_free(ud);
+	return err;
 }
 
 /* fib daddr type local meta l4proto P th dport HP dnat to GUEST:GP  comment "forward ..." */
 static struct nftnl_rule *rule_dnat(const char *chain, const struct port_forward *f)
 {
 	struct nftnl_rule *r = rule_new(chain);
-	struct nftnl_expr *meta = nftnl_expr_alloc("meta");
-	struct nftnl_expr *dport = nftnl_expr_alloc("payload");
-	struct nftnl_expr *nat = nftnl_expr_alloc("nat");
-	struct nftnl_udata_buf *ud = nftnl_udata_buf_alloc(64);
 	uint16_t host_port = htons(f->host_port), guest_port = htons(f->guest_port);
-	char text[sizeof(FORWARD_COMMENT) + RN_FORWARD_STRLEN];
-	int err = -ENOMEM;
+	char text[sizeof(FORWARD_COMMENT) + RN_FORWARD_STRLEN] = FORWARD_COMMENT;
 
-	if (!r || !meta || !dport || !nat || !ud)
-		goto fail;
-	err = match_daddr_local(r);
-	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_KEY, NFT_META_L4PROTO);
-	nftnl_expr_set_u32(meta, NFTNL_EXPR_META_DREG, NFT_REG_1);
-	err |= add(r, meta) | cmp_eq(r, &f->proto, 1);
-	meta = NULL;
-	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_BASE, NFT_PAYLOAD_TRANSPORT_HEADER);
-	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_DREG, NFT_REG_1);
-	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_OFFSET, 2);	/* tcp and udp alike */
-	nftnl_expr_set_u32(dport, NFTNL_EXPR_PAYLOAD_LEN, 2);
-	err |= add(r, dport) | cmp_eq(r, &host_port, 2);
-	dport = NULL;
-	err |= load_immediate(r, NFT_REG_1, &f->guest.s_addr, 4) |
-	       load_immediate(r, NFT_REG_2, &guest_port, 2);
-	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_TYPE, NFT_NAT_DNAT);
-	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_FAMILY, NFPROTO_IPV4);
-	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_ADDR_MIN, NFT_REG_1);
-	nftnl_expr_set_u32(nat, NFTNL_EXPR_NAT_REG_PROTO_MIN, NFT_REG_2);
-	err |= add(r, nat);
-	nat = NULL;
-	/* The comment is how `status` reads back what is installed, and what
-	 * `nft list` shows beside the rule. */
-	snprintf(text, sizeof(text), FORWARD_COMMENT);
 	forward_format(f, text + strlen(text));
-	if (!nftnl_udata_put_strz(ud, NFTNL_UDATA_RULE_COMMENT, text))
-		err = -ENOMEM;
-	nftnl_rule_set_data(r, NFTNL_RULE_USERDATA, nftnl_udata_buf_data(ud), nftnl_udata_buf_len(ud));
-fail:
-	if (meta)
-		nftnl_expr_free(meta);
-	if (dport)
-		nftnl_expr_free(dport);
-	if (nat)
-		nftnl_expr_free(nat);
-	if (ud)
-		nftnl_udata_buf_free(ud);
-	if (err && r) {
+	/* The destination port is at offset 2 in tcp and udp alike. */
+	if (r && (match_daddr_local(r) | load_meta(r, NFT_META_L4PROTO) |
+		  cmp(r, NFT_CMP_EQ, &f->proto, 1) |
+		  load_payload(r, NFT_PAYLOAD_TRANSPORT_HEADER, 2, 2) |
+		  cmp(r, NFT_CMP_EQ, &host_port, 2) |
+		  load_immediate(r, NFT_REG_1, &f->guest.s_addr, 4) |
+		  load_immediate(r, NFT_REG_2, &guest_port, 2) | dnat_to_registers(r) |
+		  set_comment(r, text))) {
 		nftnl_rule_free(r);
 		r = NULL;
 	}
@@ -278,7 +271,7 @@ static struct nftnl_rule *rule_hairpin(const struct nft_ruleset *rs)
 
 	if (r && (match_ip_field(r, offsetof(struct iphdr, saddr), &rs->subnet, NFT_CMP_EQ) |
 		  match_ip_field(r, offsetof(struct iphdr, daddr), &rs->subnet, NFT_CMP_EQ) |
-		  match_ct_status(r, IPS_DST_NAT) | add(r, nftnl_expr_alloc("masq")))) {
+		  match_ct(r, NFT_CT_STATUS, IPS_DST_NAT) | add(r, nftnl_expr_alloc("masq")))) {
 		nftnl_rule_free(r);
 		r = NULL;
 	}
@@ -290,7 +283,7 @@ static struct nftnl_rule *rule_dnat_to_guest(const struct nft_ruleset *rs)
 {
 	struct nftnl_rule *r = rule_new("forward");
 
-	if (r && (match_ifname(r, NFT_META_OIFNAME, rs->ifname) | match_ct_status(r, IPS_DST_NAT) |
+	if (r && (match_ifname(r, NFT_META_OIFNAME, rs->ifname) | match_ct(r, NFT_CT_STATUS, IPS_DST_NAT) |
 		  verdict_accept(r))) {
 		nftnl_rule_free(r);
 		r = NULL;
