@@ -101,6 +101,8 @@ static void parse_tun(struct nlattr *data, struct link_tun *tun)
 		tun->persist = nla_get_u8(tb[IFLA_TUN_PERSIST]);
 	if (tb[IFLA_TUN_NUM_QUEUES])
 		tun->queues = nla_get_u32(tb[IFLA_TUN_NUM_QUEUES]);
+	if (tb[IFLA_TUN_NUM_DISABLED_QUEUES])
+		tun->disabled_queues = nla_get_u32(tb[IFLA_TUN_NUM_DISABLED_QUEUES]);
 	/* The kernel omits owner and group when they were never set. */
 	tun->has_owner = tb[IFLA_TUN_OWNER] != NULL;
 	if (tun->has_owner)

@@ -32,6 +32,7 @@ struct nl_sock;
  * @has_group:	@group is meaningful (TUNSETGROUP was used)
  * @group:	gid allowed to attach
  * @queues:	attached queues
+ * @disabled_queues: queues whose fd is open but detached (TUNSETQUEUE IFF_DETACH_QUEUE)
  */
 struct link_tun {
 	bool valid;
@@ -39,7 +40,7 @@ struct link_tun {
 	bool vnet_hdr, multi_queue, persist;
 	bool has_owner, has_group;
 	uint32_t owner, group;
-	uint32_t queues;
+	uint32_t queues, disabled_queues;
 };
 
 /**
