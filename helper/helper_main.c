@@ -65,7 +65,7 @@ struct helper {
 };
 
 /**
- * finish() - reply, audit and return the exit code; every outcome goes through here
+ * finish() - audit, reply and return the exit code; every outcome goes through here
  * @h:		request state
  * @status:	RN_EXIT_OK or the failure's exit code
  * @reason:	for a failure, what went wrong (for the caller and the log)
@@ -91,14 +91,19 @@ static int finish(struct helper *h, int status, const char *reason)
 		r.queues = h->req.queues;
 	else
 		snprintf(r.error, sizeof(r.error), "%s", reason);
+	/*
+	 * Audited before the fds leave: the caller can kill his helper the
+	 * moment he has them, and a grant must never go unlogged.
+	 */
+	audit_log(&e);
 	err = proto_send_reply(h->sock, &r, h->fds);
 	if (err && status == RN_EXIT_OK) {
-		/* The fds never left; the claim stays and the next run counts it. */
+		/* The fds never left: a second line says the grant came to nothing. */
 		e.allowed = 0;
 		e.reason = "the caller did not take the reply";
 		status = RN_EXIT_FAILURE;
+		audit_log(&e);
 	}
-	audit_log(&e);
 	if (status != RN_EXIT_OK)
 		fprintf(stderr, "redox-net-helper: %s: %s\n", h->req.ifname, e.reason);
 	fds_close(h->fds, PROTO_MAX_QUEUES);
