@@ -24,6 +24,7 @@
 #include "helper/privs.h"
 #include "helper/proto.h"
 #include "helper/quota.h"
+#include "helper/tap_claim.h"
 #include "helper/tap_queues.h"
 #include "lib/exitcodes.h"
 #include "lib/netlink.h"
@@ -50,6 +51,8 @@
  * @guest_mac:	bridge request: the guest MAC that goes with @tap
  * @d:		the policy decision
  * @fds:	the opened queues
+ * @claim:	a TAP claim in flight, recorded in the lock file (tap_claim.c)
+ * @claim_pending: @claim was recorded and is not settled yet
  */
 struct helper {
 	struct caller caller;
@@ -62,10 +65,27 @@ struct helper {
 	uint8_t guest_mac[6];
 	struct policy_decision d;
 	int fds[PROTO_MAX_QUEUES];
+	struct tap_claim claim;
+	bool claim_pending;
 };
 
 /**
- * finish() - audit, reply and return the exit code; every outcome goes through here
+ * settle_claim() - once the reply is out: a granted claim stands, a refused one is undone
+ * @h:		request state
+ * @granted:	the fds went to the caller
+ *
+ * The queues are still ours here, so a claim the caller never got goes back
+ * through them at once.  If that fails, the record stays for the next helper.
+ */
+static void settle_claim(struct helper *h, bool granted)
+{
+	if (!h->claim_pending || (!granted && tap_claim_undo(h->fds[0])) || tap_claim_settle(h->lock))
+		return;
+	h->claim_pending = false;
+}
+
+/**
+ * finish() - audit, reply, settle a claim and return the exit code; every outcome goes through here
  * @h:		request state
  * @status:	RN_EXIT_OK or the failure's exit code
  * @reason:	for a failure, what went wrong (for the caller and the log)
@@ -104,6 +124,7 @@ static int finish(struct helper *h, int status, const char *reason)
 		status = RN_EXIT_FAILURE;
 		audit_log(&e);
 	}
+	settle_claim(h, status == RN_EXIT_OK);
 	if (status != RN_EXIT_OK)
 		fprintf(stderr, "redox-net-helper: %s: %s\n", h->req.ifname, e.reason);
 	fds_close(h->fds, PROTO_MAX_QUEUES);
@@ -143,27 +164,41 @@ static const char *decide(struct helper *h, enum policy_kind kind)
 }
 
 /**
- * lock_and_count() - take the quota lock and count the caller's devices
+ * lock_quota() - take the quota lock, then undo a claim that a killed helper left
+ * @h:		request state, policy already allowed
+ *
+ * The lock stays held until the reply is out, so the count, the claim that
+ * follows and its settling are one step for all helpers at once.  A claim
+ * that cannot be undone now stays counted against the uid whose helper died,
+ * which is the safe side, and the next helper tries again.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *lock_quota(struct helper *h)
+{
+	int err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
+
+	if (err)
+		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
+					   "cannot take the quota lock";
+	(void)tap_claim_reconcile(h->lock, h->sk);
+	return NULL;
+}
+
+/**
+ * count_quota() - under the quota lock: may the caller have one device more?
  * @h:		request state, policy already allowed
  * @exclude:	ifindex of a device the caller counts itself, 0 for none
  * @master:	count only TAPs on this bridge, 0 for all
  * @status:	exit code for a refusal
  *
- * The lock stays held until the helper exits, so the count and the claim
- * that follows are one step for all helpers at once.
- *
  * Return: NULL, or the reason for refusing.
  */
-static const char *lock_and_count(struct helper *h, int exclude, int master, int *status)
+static const char *count_quota(struct helper *h, int exclude, int master, int *status)
 {
 	unsigned int owned;
-	int err;
 
 	*status = RN_EXIT_FAILURE;
-	err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
-	if (err)
-		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
-					   "cannot take the quota lock";
 	if (quota_count_owned(h->sk, h->caller.uid, exclude, master, &owned))
 		return "cannot list devices to count the quota";
 	if (owned + 1 > h->d.max_devices) {
@@ -175,28 +210,61 @@ static const char *lock_and_count(struct helper *h, int exclude, int master, int
 }
 
 /**
+ * record_claim() - write down the claim about to be made, before TUNSETOWNER
+ * @h:		request state, the TAP's queues open
+ *
+ * Return: 0 or a negative errno.
+ */
+static int record_claim(struct helper *h)
+{
+	int err;
+
+	memset(&h->claim, 0, sizeof(h->claim));
+	h->claim.magic = TAP_CLAIM_MAGIC;
+	h->claim.ifindex = h->link.ifindex;
+	h->claim.uid = h->caller.uid;
+	h->claim.multi_queue = h->link.tun.multi_queue;
+	memcpy(h->claim.ifname, h->req.ifname, sizeof(h->claim.ifname));
+	err = tap_claim_record(h->lock, &h->claim);
+	h->claim_pending = !err;
+	return err;
+}
+
+/**
  * claim_tap() - under the quota lock: count, attach, and make the device the caller's
  * @h:		request state, policy already allowed
+ * @status:	exit code for the outcome
  *
  * A TAP is free when it has no owner or root's; one owned by the caller is
  * his already and does not count twice; one owned by anybody else is theirs.
+ * Its owner is read again once the lock is held: another helper may have
+ * claimed it, or given back a claim a killed helper left, in the meantime.
  * After attaching, TUNSETOWNER records the claim in the kernel, where the
- * next count sees it; the device is looked up again to be sure the fds belong
- * to the very device that was checked (same ifindex, still in our group).
+ * next count sees it, and in the lock file until the reply is out
+ * (tap_claim.c); the device is looked up again to be sure the fds belong to
+ * the very device that was checked (same ifindex, still in our group).
  *
  * Return: NULL, or the reason for refusing.
  */
 static const char *claim_tap(struct helper *h, int *status)
 {
-	bool mine = h->link.tun.has_owner && h->link.tun.owner == h->caller.uid;
-	struct link_state after;
+	struct link_state now, after;
 	const char *why;
+	bool mine;
 	int err;
 
+	*status = RN_EXIT_FAILURE;
+	why = lock_quota(h);
+	if (why)
+		return why;
+	if (link_query(h->sk, h->req.ifname, &now) || now.ifindex != h->link.ifindex)
+		return "the TAP changed while waiting for the quota lock";
+	h->link = now;
+	mine = h->link.tun.has_owner && h->link.tun.owner == h->caller.uid;
 	*status = RN_EXIT_PRIVILEGE;
 	if (h->link.tun.has_owner && h->link.tun.owner != 0 && !mine)
 		return "the TAP belongs to another user";
-	why = lock_and_count(h, h->link.ifindex, 0, status);
+	why = count_quota(h, h->link.ifindex, 0, status);
 	if (why)
 		return why;
 	*status = RN_EXIT_FAILURE;
@@ -213,8 +281,12 @@ static const char *claim_tap(struct helper *h, int *status)
 			 err == -EBUSY ? " (another process holds its queue)" : "");
 		return msg;
 	}
-	if (!mine && ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
-		return "cannot record the caller as the TAP's owner";
+	if (!mine) {
+		if (record_claim(h))
+			return "cannot record the claim in the quota lock file";
+		if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
+			return "cannot record the caller as the TAP's owner";
+	}
 	if (link_query(h->sk, h->req.ifname, &after) || after.ifindex != h->link.ifindex ||
 	    after.group != RN_IFGROUP || !after.tun.has_owner || after.tun.owner != h->caller.uid)
 		return "the TAP changed while it was being opened";
@@ -263,8 +335,12 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 	static char msg[96];
 	int bridge = h->link.ifindex, err;
 	unsigned int slot;
-	const char *why = lock_and_count(h, 0, bridge, status);
+	const char *why;
 
+	*status = RN_EXIT_FAILURE;
+	why = lock_quota(h);
+	if (!why)
+		why = count_quota(h, 0, bridge, status);
 	if (why)
 		return why;
 	*status = RN_EXIT_CONFLICT;
@@ -403,6 +479,8 @@ int main(int argc, char *argv[])
 		status = RN_EXIT_FAILURE;
 	}
 	nl_route_close(h.sk);
+	status = finish(&h, status, why ? why : "allowed");
+	/* Held through the reply, so a claim is settled before another helper looks at it. */
 	close(h.lock);
-	return finish(&h, status, why ? why : "allowed");
+	return status;
 }
