@@ -33,8 +33,9 @@
 #ifndef REDOX_NET_HELPER_LOCK
 #define REDOX_NET_HELPER_LOCK "/run/redox-net/helper.lock"
 #endif
-/* Longest wait for another helper's quota lock; see quota_lock(). */
-#define HELPER_LOCK_TIMEOUT_MS	5000
+/* Longest wait on one holder of the quota lock, and on the lock in all; see quota_lock(). */
+#define HELPER_LOCK_IDLE_MS	5000
+#define HELPER_LOCK_MAX_MS	60000
 /* Longest wait for a peer that does not read its reply (SECURITY.md attack 14). */
 #define HELPER_SEND_TIMEOUT_S	2
 
@@ -176,7 +177,7 @@ static const char *decide(struct helper *h, enum policy_kind kind)
  */
 static const char *lock_quota(struct helper *h)
 {
-	int err = quota_lock(h->lock, HELPER_LOCK_TIMEOUT_MS);
+	int err = quota_lock(h->lock, HELPER_LOCK_IDLE_MS, HELPER_LOCK_MAX_MS);
 
 	if (err)
 		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :

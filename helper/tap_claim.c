@@ -24,10 +24,13 @@
 #include <unistd.h>
 
 #include "helper/privs.h"
+#include "helper/quota.h"
 #include "helper/tap_claim.h"
 #include "helper/tap_queues.h"
 #include "lib/ifname.h"
 #include "lib/netlink.h"
+
+_Static_assert(sizeof(struct tap_claim) <= QUOTA_GEN_OFFSET, "the claim overlaps the lock's generation");
 
 /**
  * tap_claim_record() - write the claim about to be made into the lock file
@@ -53,7 +56,8 @@ int tap_claim_record(int lock, const struct tap_claim *c)
  * tap_claim_settle() - erase the record: the claim stands, or was undone
  * @lock:	the quota lock file, held
  *
- * A record of zeros is no claim.
+ * Overwritten with zeros rather than truncated: the lock's generation
+ * (quota.c) lives further on in the same file.
  *
  * Return: 0 or a negative errno.
  */
