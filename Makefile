@@ -125,20 +125,21 @@ $(BUILD)/tests/tools/%.so: tests/tools/so/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -fPIC -shared -o $@ $<
 
-# helper_build DIR,POLICY,LOCK: a helper with its own compiled-in policy and lock paths.
-# The paths file changes only when they do, and then rebuilds the helper.
+# helper_build DIR,POLICY,LOCK[,FLAGS]: a helper with its own compiled-in policy and lock
+# paths (and extra flags).  The paths file changes only when they do, and then rebuilds it.
 define helper_build
-$(shell mkdir -p $(BUILD)/obj-$(1) && echo '$(2) $(3)' | cmp -s - $(BUILD)/obj-$(1)/paths || \
-	echo '$(2) $(3)' >$(BUILD)/obj-$(1)/paths)
+$(shell mkdir -p $(BUILD)/obj-$(1) && echo '$(2) $(3) $(4)' | cmp -s - $(BUILD)/obj-$(1)/paths || \
+	echo '$(2) $(3) $(4)' >$(BUILD)/obj-$(1)/paths)
 $(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c $(BUILD)/obj-$(1)/paths
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(2)"' \
-		-DREDOX_NET_HELPER_LOCK='"$(3)"' $$(CFLAGS) -MMD -MP -c $$< -o $$@
+		-DREDOX_NET_HELPER_LOCK='"$(3)"' $(4) $$(CFLAGS) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(ARCHIVE)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
 endef
-$(eval $(call helper_build,tests,$(TEST_POLICY_FILE),$(TEST_HELPER_LOCK)))
+# Only the test build can kill itself at a named step (helper/helper_steps.h).
+$(eval $(call helper_build,tests,$(TEST_POLICY_FILE),$(TEST_HELPER_LOCK),-DRN_TEST_HOOKS))
 $(eval $(call helper_build,bench,$(BENCH_POLICY_FILE),$(BENCH_HELPER_LOCK)))
 
 $(BUILD)/bench/%: bench/%.c $(ARCHIVE)
@@ -167,9 +168,12 @@ lint:
 		--inline-suppr --suppress=missingIncludeSystem -I. -D_GNU_SOURCE \
 		$(LIB_SRCS) $(MAINS)
 	clang-tidy --quiet $(LIB_SRCS) $(MAINS) -- $(CPPFLAGS) -std=gnu11 $(PKG_CFLAGS)
+	clang-tidy --quiet helper/helper_main.c -- $(CPPFLAGS) -DRN_TEST_HOOKS -std=gnu11 $(PKG_CFLAGS)
 	for f in $(PRIVILEGED_SRCS); do \
 		$(CC) -fanalyzer -Werror -O1 -std=gnu11 $(CPPFLAGS) $(PKG_CFLAGS) -c -o /dev/null $$f || exit 1; \
 	done
+	$(CC) -fanalyzer -Werror -O1 -std=gnu11 $(CPPFLAGS) -DRN_TEST_HOOKS $(PKG_CFLAGS) \
+		-c -o /dev/null helper/helper_main.c
 
 check: all fuzz-build
 	@BUILD=$(abspath $(BUILD)) tests/run-all.sh

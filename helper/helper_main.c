@@ -6,12 +6,16 @@
  *
  * Order of events (docs/security.md): privs_* make the process the helper's
  * own and drop to the caller with CAP_NET_ADMIN alone; only then are the
- * policy, the request and the kernel's view of the device looked at.
+ * policy, the request and the kernel's view of the device looked at.  The
+ * steps are named in helper/helper_steps.h, where the test build can be told
+ * to die by SIGKILL, as a helper its caller kills would.
  */
 #include <errno.h>
 #include <linux/capability.h>
 #include <linux/if_tun.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
@@ -20,6 +24,7 @@
 
 #include "helper/audit.h"
 #include "helper/bridge_tap.h"
+#include "helper/helper_steps.h"
 #include "helper/macvtap_open.h"
 #include "helper/privs.h"
 #include "helper/proto.h"
@@ -38,6 +43,52 @@
 #define HELPER_LOCK_MAX_MS	60000
 /* Longest wait for a peer that does not read its reply (SECURITY.md attack 14). */
 #define HELPER_SEND_TIMEOUT_S	2
+
+#ifdef RN_TEST_HOOKS
+/*
+ * The test build alone (Makefile: helper_build ... -DRN_TEST_HOOKS) can die
+ * at a named step, as a helper its caller kills would; the installed helper
+ * has neither this variable nor --list-steps compiled in.
+ */
+#define STEP_KILL_ENV	"REDOX_NET_TEST_KILL_AT"
+#define HELPER_STEP_NAME(id, name, paths) [id] = name,
+#define HELPER_STEP_PATHS(id, name, paths) [id] = paths,
+static const char *const step_names[] = { HELPER_STEPS(HELPER_STEP_NAME) };
+static const char *const step_paths[] = { HELPER_STEPS(HELPER_STEP_PATHS) };
+/* Copied before privs_sanitize_process() wipes the environment. */
+static char step_kill_at[32];
+
+/* step() - SIGKILL ourselves right after @s if the test asked for it */
+static void step(enum helper_step s)
+{
+	if (!strcmp(step_kill_at, step_names[s]))
+		raise(SIGKILL);
+}
+
+/* step_hook_init() - read the test's wish; --list-steps prints the table and exits */
+static void step_hook_init(int argc, char *argv[])
+{
+	const char *at = getenv(STEP_KILL_ENV);
+
+	if (argc == 2 && !strcmp(argv[1], "--list-steps")) {
+		for (size_t i = 0; i < sizeof(step_names) / sizeof(step_names[0]); i++)
+			printf("%s %s\n", step_names[i], step_paths[i]);
+		exit(fflush(stdout) ? RN_EXIT_FAILURE : RN_EXIT_OK);
+	}
+	snprintf(step_kill_at, sizeof(step_kill_at), "%s", at ? at : "");
+}
+#else
+static inline void step(enum helper_step s)
+{
+	(void)s;
+}
+
+static inline void step_hook_init(int argc, char *argv[])
+{
+	(void)argc;
+	(void)argv;
+}
+#endif
 
 /**
  * struct helper - one request from start to reply
@@ -83,6 +134,7 @@ static void settle_claim(struct helper *h, bool granted)
 	if (!h->claim_pending || (!granted && tap_claim_undo(h->fds[0])) || tap_claim_settle(h->lock))
 		return;
 	h->claim_pending = false;
+	step(STEP_CLAIM_SETTLED);
 }
 
 /**
@@ -117,6 +169,7 @@ static int finish(struct helper *h, int status, const char *reason)
 	 * moment he has them, and a grant must never go unlogged.
 	 */
 	audit_log(&e);
+	step(STEP_AUDITED);
 	err = proto_send_reply(h->sock, &r, h->fds);
 	if (err && status == RN_EXIT_OK) {
 		/* The fds never left: a second line says the grant came to nothing. */
@@ -125,6 +178,7 @@ static int finish(struct helper *h, int status, const char *reason)
 		status = RN_EXIT_FAILURE;
 		audit_log(&e);
 	}
+	step(STEP_REPLY_SENT);
 	settle_claim(h, status == RN_EXIT_OK);
 	if (status != RN_EXIT_OK)
 		fprintf(stderr, "redox-net-helper: %s: %s\n", h->req.ifname, e.reason);
@@ -182,7 +236,9 @@ static const char *lock_quota(struct helper *h)
 	if (err)
 		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
 					   "cannot take the quota lock";
+	step(STEP_LOCKED);
 	(void)tap_claim_reconcile(h->lock, h->sk);
+	step(STEP_RECONCILED);
 	return NULL;
 }
 
@@ -207,6 +263,7 @@ static const char *count_quota(struct helper *h, int exclude, int master, int *s
 		return master ? "VM quota on this bridge reached (stop a VM, or 'redox-netsetup down --all' frees leftovers)" :
 				"device quota reached (redox-netsetup down frees devices)";
 	}
+	step(STEP_COUNTED);
 	return NULL;
 }
 
@@ -282,15 +339,19 @@ static const char *claim_tap(struct helper *h, int *status)
 			 err == -EBUSY ? " (another process holds its queue)" : "");
 		return msg;
 	}
+	step(STEP_QUEUES_OPEN);
 	if (!mine) {
 		if (record_claim(h))
 			return "cannot record the claim in the quota lock file";
+		step(STEP_CLAIM_RECORDED);
 		if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
 			return "cannot record the caller as the TAP's owner";
+		step(STEP_CLAIMED);
 	}
 	if (link_query(h->sk, h->req.ifname, &after) || after.ifindex != h->link.ifindex ||
 	    after.group != RN_IFGROUP || !after.tun.has_owner || after.tun.owner != h->caller.uid)
 		return "the TAP changed while it was being opened";
+	step(STEP_CLAIM_VERIFIED);
 	*status = RN_EXIT_OK;
 	return NULL;
 }
@@ -347,6 +408,7 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 	*status = RN_EXIT_CONFLICT;
 	if (pick_slot(h, &slot))
 		return "every slot's TAP name is in use";
+	step(STEP_SLOT);
 	*status = RN_EXIT_FAILURE;
 	if (bridge_tap_name(h->caller.uid, slot, h->tap))
 		return "no valid TAP name for this uid and slot";
@@ -365,9 +427,11 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 		snprintf(msg, sizeof(msg), "cannot create the TAP: %s", strerror(-err));
 		return msg;
 	}
+	step(STEP_TAP_CREATED);
 	/* On failure the fds close in finish(), and the TAP goes with them. */
 	if (bridge_tap_attach(h->sk, h->tap, bridge, &h->link))
 		return "cannot attach the new TAP to the bridge";
+	step(STEP_ON_BRIDGE);
 	bridge_tap_mac(h->caller.uid, slot, h->guest_mac);
 	*status = RN_EXIT_OK;
 	return NULL;
@@ -394,15 +458,18 @@ static const char *open_device(struct helper *h, int *status)
 		memset(&h->link, 0, sizeof(h->link));
 		return "no such device (create it with 'sudo redox-netsetup up')";
 	}
+	step(STEP_FOUND);
 	/* Authorise by the kind the kernel reports, never by the name alone. */
 	*status = RN_EXIT_PRIVILEGE;
 	why = tap ? tap_link_problem(&h->link, h->req.queues) :
 	      bridge ? bridge_link_problem(&h->link) : macvtap_link_problem(&h->link);
 	if (why)
 		return why;
+	step(STEP_CHECKED);
 	why = decide(h, tap ? POLICY_KIND_TAP : bridge ? POLICY_KIND_BRIDGE : POLICY_KIND_MACVTAP);
 	if (why)
 		return why;
+	step(STEP_ALLOWED);
 	if (tap)
 		return claim_tap(h, status);
 	if (bridge)
@@ -417,6 +484,7 @@ static const char *open_device(struct helper *h, int *status)
 		return "cannot drop CAP_DAC_OVERRIDE";
 	if (err)
 		return "cannot open the macvtap's /dev/tap node";
+	step(STEP_MACVTAP_OPEN);
 	*status = RN_EXIT_OK;
 	return NULL;
 }
@@ -453,25 +521,33 @@ int main(int argc, char *argv[])
 
 	for (unsigned int i = 0; i < PROTO_MAX_QUEUES; i++)
 		h.fds[i] = -1;
+	step_hook_init(argc, argv);
+	step(STEP_STARTED);
 	if (privs_sanitize_process(argc, &why))
 		return argc < 1 ? RN_EXIT_USAGE : refuse_early(&h, RN_EXIT_PRIVILEGE, why);
+	step(STEP_SANITIZED);
 	request_text(h.request, sizeof(h.request), argc, argv);
 	if (proto_parse_request(argc, argv, &h.req, why_buf, sizeof(why_buf))) {
 		h.req.ifname[0] = '\0';
 		return refuse_early(&h, RN_EXIT_USAGE, why_buf);
 	}
+	step(STEP_PARSED);
 	if (privs_check_socket(h.req.fd, &why))
 		return refuse_early(&h, RN_EXIT_USAGE, why);
 	h.sock = h.req.fd;
+	step(STEP_SOCKET);
 	if (privs_close_other_fds(h.sock) || privs_read_caller(&h.caller))
 		return refuse_early(&h, RN_EXIT_FAILURE, "cannot close inherited fds or read the caller's ids");
+	step(STEP_FDS_CLOSED);
 	h.lock = privs_open_lock(REDOX_NET_HELPER_LOCK, &why);
 	if (h.lock < 0)
 		return finish(&h, RN_EXIT_FAILURE, why);
+	step(STEP_LOCK_OPENED);
 	if (privs_drop_to_caller(&h.caller, &why))
 		return finish(&h, RN_EXIT_FAILURE, why);
 	if (setsockopt(h.sock, SOL_SOCKET, SO_SNDTIMEO, &send_timeout, sizeof(send_timeout)))
 		return finish(&h, RN_EXIT_FAILURE, "cannot set a send timeout on the reply socket");
+	step(STEP_DROPPED);
 
 	why = open_device(&h, &status);
 	/* Every queue is open (or none is): nothing after this needs a capability. */
@@ -479,9 +555,11 @@ int main(int argc, char *argv[])
 		why = "cannot drop the last capabilities";
 		status = RN_EXIT_FAILURE;
 	}
+	step(STEP_CAPS_DROPPED);
 	nl_route_close(h.sk);
 	status = finish(&h, status, why ? why : "allowed");
 	/* Held through the reply, so a claim is settled before another helper looks at it. */
 	close(h.lock);
+	step(STEP_LOCK_CLOSED);
 	return status;
 }
