@@ -68,6 +68,16 @@ mk_tap() {
 # tap_owner NS NAME: the owner the kernel reports (-1 if none).
 tap_owner() { ip netns exec "$1" cat "/sys/class/net/$2/owner"; }
 
+# devices NS: every device as `ip -d -o link show` describes it, then every TAP's owner, to
+# compare a namespace before and after.  Left out are a bridge's running timers and the
+# operational state (NO-CARRIER, "state UP"), which the kernel updates up to a second late
+# (linkwatch); the carrier itself (LOWER_UP: a queue is attached) stays in.
+devices() {
+	ip -n "$1" -d -o link show |
+		sed -E 's/ (hello|tcn|topology_change|gc)_timer +[0-9.]+//g; s/NO-CARRIER,//; s/ state [A-Z]+ / /'
+	ip netns exec "$1" sh -c 'for d in /sys/class/net/*; do [ -e "$d/owner" ] && echo "${d##*/} owner $(cat "$d/owner")"; done'
+}
+
 # hold_lock: hold the helper's quota lock in a background process; its pid is HOLDER.
 hold_lock() {
 	[ -e "$LOCK" ] || install -m 600 /dev/null "$LOCK"

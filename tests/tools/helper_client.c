@@ -4,16 +4,20 @@
  * misbehaves on request, to test the setuid helper directly.
  *
  * usage: helper_client [--no-read | --close-first | --prefill] [--verify]
- *                      [--persist] [--hold | --relay NETNS_PATH GUEST_TAP]
+ *                      [--persist] [--owner UID]
+ *                      [--hold | --relay NETNS_PATH GUEST_TAP | --exec VMM]
  *                      [--user UID] [--group GID]... [--env VAR=VALUE]... -- CMD ARG...
  * --user drops to UID (gid 65534 plus the --group list) in the child itself, and
  * --env is set only for the final exec, so no helper program runs with either.
  * An argument "--fd=@" is replaced by the helper's end of the socketpair.  Prints
- * one line "status=.. queues=.. nfds=.. ifname=.. ifindex=.. error=.. exit=.." and
- * exits with the reply's status (100 for a protocol failure).
- * After a success, --persist makes the TAP persistent through the first fd
- * (what any holder of the fd can do), --hold keeps the fds open until killed,
- * as a VMM would, and --relay execs the relay tool on the first fd (at fd 3).
+ * one line "status=.. queues=.. nfds=.. ifname=.. ifindex=.. error=.. exit=.. signal=.."
+ * (exit and signal: how the helper ended) and exits with the reply's status (for a
+ * protocol failure, the helper's exit code, or 100 if it had none).
+ * After a success, --persist makes the TAP persistent and --owner UID gives it to
+ * UID (TUNSETOWNER), both through the first fd, which is what any holder of the fd
+ * can do; --hold keeps the fds open until killed, as a VMM would, --relay execs the
+ * relay tool on the first fd (at fd 3), and --exec places the fds at 3, 4, ... with
+ * nothing else open above 2, as redox-run-net does, and execs VMM.
  */
 #include <errno.h>
 #include <grp.h>
@@ -29,6 +33,7 @@
 #include <unistd.h>
 
 #include "helper/proto.h"
+#include "helper/runner_fds.h"
 
 static double now(void)
 {
@@ -55,7 +60,8 @@ int main(int argc, char *argv[])
 {
 	int sv[2], fds[PROTO_MAX_QUEUES], a = 1, status, verified = 0;
 	int no_read = 0, close_first = 0, verify = 0, prefill = 0, nenv = 0, hold = 0, persist = 0;
-	const char *relay_ns = NULL, *relay_tap = NULL;
+	const char *relay_ns = NULL, *relay_tap = NULL, *vmm = NULL;
+	long owner = -1;
 	gid_t groups[16];
 	size_t ngroups = 0;
 	long uid = -1;
@@ -77,6 +83,10 @@ int main(int argc, char *argv[])
 			groups[ngroups++] = (gid_t)atol(argv[++a]);
 		else if (!strcmp(argv[a], "--env") && a + 1 < argc && nenv < 31)
 			env[nenv++] = argv[++a];
+		else if (!strcmp(argv[a], "--owner") && a + 1 < argc)
+			owner = atol(argv[++a]);
+		else if (!strcmp(argv[a], "--exec") && a + 1 < argc)
+			vmm = argv[++a];
 		else if (!strcmp(argv[a], "--relay") && a + 2 < argc) {
 			relay_ns = argv[++a];
 			relay_tap = argv[++a];
@@ -124,7 +134,9 @@ int main(int argc, char *argv[])
 	}
 	if (proto_recv_reply(sv[0], &r, fds, &why)) {
 		waitpid(pid, &status, 0);
-		printf("protocol_error=\"%s\" exit=%d\n", why, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		printf("protocol_error=\"%s\" exit=%d signal=%d\n", why,
+		       WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+		       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 		/* No reply: report the helper's own exit code. */
 		return WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 100;
 	}
@@ -135,14 +147,23 @@ int main(int argc, char *argv[])
 		if (ioctl(fds[i], TUNGETIFF, &ifr) == 0 && !strcmp(ifr.ifr_name, r.ifname))
 			verified++;
 	}
-	printf("status=%u queues=%u ifname=%s ifindex=%u mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x verified=%d exit=%d error=\"%s\"\n",
+	printf("status=%u queues=%u ifname=%s ifindex=%u mtu=%u mac=%02x:%02x:%02x:%02x:%02x:%02x verified=%d exit=%d signal=%d error=\"%s\"\n",
 	       r.status, r.queues, r.ifname, r.ifindex, r.mtu, r.mac[0], r.mac[1], r.mac[2], r.mac[3],
-	       r.mac[4], r.mac[5], verified, WIFEXITED(status) ? WEXITSTATUS(status) : -1, r.error);
+	       r.mac[4], r.mac[5], verified, WIFEXITED(status) ? WEXITSTATUS(status) : -1,
+	       WIFSIGNALED(status) ? WTERMSIG(status) : 0, r.error);
 	fflush(stdout);
 	if (r.status || !r.queues)
 		return r.status;
 	if (persist && ioctl(fds[0], TUNSETPERSIST, 1UL) < 0)
 		return 101;
+	if (owner >= 0 && ioctl(fds[0], TUNSETOWNER, (unsigned long)owner) < 0)
+		return 104;
+	if (vmm) {
+		if (runner_place_fds(fds, r.queues))
+			return 105;
+		execl(vmm, vmm, (char *)NULL);
+		return 106;
+	}
 	if (relay_ns)
 		return exec_relay(argv[0], fds[0], relay_ns, relay_tap);
 	while (hold)
