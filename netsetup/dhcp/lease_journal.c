@@ -72,12 +72,54 @@ static int write_all(int fd, const void *buf, size_t len)
 }
 
 /**
+ * lease_journal_discard() - drop the records queued since the last commit
+ * @j:		journal
+ */
+void lease_journal_discard(struct lease_journal *j)
+{
+	j->pending_len = j->pending_records = 0;
+}
+
+/**
+ * journal_failed() - log a write of the journal that failed, and the fix once per run of failures
+ * @j:		journal
+ * @what:	what could not be done
+ * @err:	errno
+ */
+static void journal_failed(struct lease_journal *j, const char *what, int err)
+{
+	log_err("%s/%s: %s: %s", j->dir, LEASE_FILE, what, strerror(err));
+	if (j->failing)
+		return;
+	j->failing = true;
+	if (err == ENOSPC || err == EDQUOT)
+		log_hint("free space on the file system that holds %s (or raise the quota there); "
+			 "no lease is acknowledged that cannot be saved", j->dir);
+	else
+		log_hint("check the file system that holds %s (the kernel log names I/O errors); "
+			 "no lease is acknowledged that cannot be saved", j->dir);
+}
+
+/* journal_saved() - a write went through: say so if the ones before it failed */
+static void journal_saved(struct lease_journal *j)
+{
+	if (!j->failing)
+		return;
+	j->failing = false;
+	log_info("%s/%s: lease records are saved again", j->dir, LEASE_FILE);
+}
+
+/**
  * lease_journal_commit() - append every queued record and make them durable with one fdatasync
  * @j:		journal
  *
  * This is the group commit: the caller queues the records of a whole batch,
  * calls this once, and sends the ACKs only if it returns 0.  On failure the
  * partial tail is cut off again, so later records never glue onto half a line.
+ * If even that fails (a file system may need space to shrink a file), the
+ * half line stays where it is, at the very end, where the replay knows it
+ * for a torn write; nothing more is appended behind it, and @j->must_rewrite
+ * tells the caller that only lease_journal_rewrite() can save records now.
  *
  * Return: 0, or -1 with errno set (the queued records are dropped).
  */
@@ -86,33 +128,47 @@ int lease_journal_commit(struct lease_journal *j)
 	off_t before;
 	int err;
 
-	if (j->fd < 0 || !j->pending_len)
+	if (!j->pending_len)
 		return 0;
+	if (j->must_rewrite) {
+		lease_journal_discard(j);
+		errno = EIO;
+		return -1;
+	}
 	before = lseek(j->fd, 0, SEEK_END);
 	if (before >= 0 && !write_all(j->fd, j->pending, j->pending_len) && !fdatasync(j->fd)) {
 		j->appended += j->pending_records;
-		j->pending_len = j->pending_records = 0;
+		lease_journal_discard(j);
+		journal_saved(j);
 		return 0;
 	}
 	err = errno;
-	log_err("%s/%s: cannot append lease records: %s", j->dir, LEASE_FILE, strerror(err));
-	if (before >= 0 && ftruncate(j->fd, before))
-		log_err("%s/%s: cannot cut off a partial record: %s", j->dir, LEASE_FILE,
-			strerror(errno));
-	j->pending_len = j->pending_records = 0;
+	journal_failed(j, "cannot append lease records", err);
+	if (before >= 0 && ftruncate(j->fd, before)) {
+		log_err("%s/%s: cannot cut off a partial record: %s; no record is appended until "
+			"the whole file is rewritten", j->dir, LEASE_FILE, strerror(errno));
+		j->must_rewrite = true;
+	}
+	lease_journal_discard(j);
 	errno = err;
 	return -1;
 }
 
 /**
  * lease_journal_rewrite() - make the queued records the whole journal, atomically
- * @j:		journal; the caller has committed, then queued a snapshot
+ * @j:		journal; the caller has queued a snapshot of every lease
  *
  * Write a temporary file, fsync it, rename it over the journal and fsync the
  * directory, so at every instant the file on disk is either the old journal
  * or the whole new one.  The new file then takes the appends.
  *
- * Return: 0, or -1 with errno set (the old journal then stays in use).
+ * A failure before the rename leaves the old journal as it was, in use.
+ * After the rename the new file is the journal whatever happens, so it is
+ * the one kept open; but if the directory cannot be synced, a crash could
+ * bring the old file back, so appends stay refused (@j->must_rewrite) until
+ * a later rewrite gets all the way through.
+ *
+ * Return: 0, or -1 with errno set.
  */
 int lease_journal_rewrite(struct lease_journal *j)
 {
@@ -124,22 +180,31 @@ int lease_journal_rewrite(struct lease_journal *j)
 		    O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || write_all(fd, FILE_HEADER, strlen(FILE_HEADER)) ||
 	    write_all(fd, j->pending, j->pending_len) || fsync(fd) ||
-	    renameat(j->dirfd, LEASE_TMP_FILE, j->dirfd, LEASE_FILE) || fsync(j->dirfd)) {
+	    renameat(j->dirfd, LEASE_TMP_FILE, j->dirfd, LEASE_FILE)) {
 		err = errno;
-		log_err("%s/%s: cannot rewrite the lease journal: %s", j->dir, LEASE_FILE,
-			strerror(err));
+		journal_failed(j, "cannot rewrite the lease journal", err);
 		if (fd >= 0) {
 			unlinkat(j->dirfd, LEASE_TMP_FILE, 0);
 			close(fd);
 		}
-		j->pending_len = j->pending_records = 0;
+		lease_journal_discard(j);
 		errno = err;
 		return -1;
 	}
 	if (j->fd >= 0)
 		close(j->fd);
 	j->fd = fd;
-	j->pending_len = j->pending_records = j->appended = 0;
+	j->appended = 0;
+	lease_journal_discard(j);
+	if (fsync(j->dirfd)) {
+		err = errno;
+		journal_failed(j, "cannot sync the directory after rewriting the lease journal", err);
+		j->must_rewrite = true;
+		errno = err;
+		return -1;
+	}
+	j->must_rewrite = false;
+	journal_saved(j);
 	return 0;
 }
 
@@ -150,14 +215,16 @@ int lease_journal_rewrite(struct lease_journal *j)
  * @ctx:	passed to @apply
  *
  * A last line without its newline is a write cut short by a crash or power
- * loss; it was never synced, so no ACK depended on it.
+ * loss; it was never synced, so no ACK depended on it.  It is dropped and
+ * reported apart from damaged records, which @j->skipped counts.
  *
  * Return: 0, or -1 with errno set if the file exists but cannot be read.
  */
 static int replay(struct lease_journal *j, lease_journal_apply_fn apply, void *ctx)
 {
 	int fd = openat(j->dirfd, LEASE_FILE, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	unsigned int lineno = 0, bad = 0;
+	unsigned int lineno = 0, records = 0, bad = 0;
+	bool torn = false;
 	char *line = NULL;
 	size_t cap = 0;
 	ssize_t n;
@@ -174,14 +241,18 @@ static int replay(struct lease_journal *j, lease_journal_apply_fn apply, void *c
 		struct lease_record r;
 		const char *why;
 
-		lineno++;
-		if (line[n - 1] != '\n')
-			why = "record cut short (a crash during a write); it was never acknowledged";
-		else if (line[0] == '#' && lineno == 1)
+		if (++lineno == 1 && line[0] == '#' && line[n - 1] == '\n')
 			continue;
-		else if ((size_t)n != strlen(line))
+		records++;
+		if (line[n - 1] != '\n') {
+			log_warn("%s/%s:%u: record cut short (a crash during a write); it was never "
+				 "acknowledged; record dropped", j->dir, LEASE_FILE, lineno);
+			torn = true;
+			continue;
+		}
+		if ((size_t)n != strlen(line)) {
 			why = "record contains a NUL byte";
-		else {
+		} else {
 			line[n - 1] = '\0';
 			why = lease_record_parse(line, &r);
 			if (!why)
@@ -192,6 +263,9 @@ static int replay(struct lease_journal *j, lease_journal_apply_fn apply, void *c
 	}
 	if (bad > WARN_MAX)
 		log_warn("%s/%s: %u more bad records skipped", j->dir, LEASE_FILE, bad - WARN_MAX);
+	log_info("%s/%s: %u records replayed, %u damaged and skipped%s", j->dir, LEASE_FILE,
+		 records - torn, bad, torn ? ", a torn last line dropped" : "");
+	j->skipped = bad;
 	free(line);
 	fclose(f);
 	return 0;
@@ -246,6 +320,7 @@ int lease_journal_open(struct lease_journal *j, const char *dir,
 	j->fd = j->dirfd = -1;
 	if (!dir)
 		return 0;
+	j->must_rewrite = true;
 	j->dir = strdup(dir);
 	if (!j->dir || make_dirs(dir) ||
 	    (j->dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0 ||

@@ -22,6 +22,7 @@
  * @index_cap:		size of @index, a power of two; it grows with the leases held,
  *			up to the first power of two of at least 4 * @count
  * @index_used:		non-empty entries in @index
+ * @compact_at:		journal records appended before the next compaction is tried
  * @journal:		the file the changes go to
  */
 struct lease_store {
@@ -29,6 +30,7 @@ struct lease_store {
 	struct lease *slots;
 	uint32_t *index;
 	size_t index_cap, index_used;
+	size_t compact_at;
 	struct lease_journal journal;
 };
 
@@ -336,17 +338,50 @@ size_t lease_store_pending(const struct lease_store *s)
 }
 
 /**
+ * snapshot() - replace the journal with one record per binding and per live decline
+ * @s:		store
+ * @now:	wall clock, seconds; declines over by then are left out
+ *
+ * Memory holds every change, the queued ones included, so the snapshot takes
+ * their place in the new file.
+ *
+ * Return: 0, or -1 with errno set (see lease_journal_rewrite()).
+ */
+static int snapshot(struct lease_store *s, int64_t now)
+{
+	lease_journal_discard(&s->journal);
+	for (uint32_t i = 0; i < s->count; i++) {
+		const struct lease *l = &s->slots[i];
+		struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = l->ip, .time = l->expires };
+
+		if (l->state == LEASE_BOUND)
+			queue_bind(s, l);
+		else if (l->state == LEASE_DECLINED && l->expires > now)
+			lease_journal_queue(&s->journal, &r);
+	}
+	return lease_journal_rewrite(&s->journal);
+}
+
+/**
  * lease_store_commit() - make every queued change durable with one fdatasync
  * @s:		store
  *
  * The group commit: call once per batch, and send its ACKs only if this
  * returns 0.  On failure the bindings stay in memory (their addresses stay
  * taken) but no ACK goes out, so no client holds a lease the file lacks.
+ * When an earlier failure left the journal unfit for appends, the changes
+ * are saved by writing the whole file anew instead.
  *
  * Return: 0, or -1 with errno set.
  */
 int lease_store_commit(struct lease_store *s)
 {
+	if (s->journal.must_rewrite && s->journal.pending_len) {
+		if (snapshot(s, INT64_MIN))
+			return -1;
+		s->compact_at = COMPACT_MIN + s->count;
+		return 0;
+	}
 	return lease_journal_commit(&s->journal);
 }
 
@@ -391,24 +426,14 @@ static const char *apply_record(void *ctx, const struct lease_record *r)
  * Expired bindings are kept (a returning client gets its old address back),
  * so the snapshot has at most one record per address; expired declines go.
  *
- * Return: 0, or -1 with errno set (the old journal then stays in use).
+ * Return: 0, or -1 with errno set (see lease_journal_rewrite() for which
+ * file then takes the appends, if any).
  */
 int lease_store_compact(struct lease_store *s, int64_t now)
 {
 	if (!s->journal.dir)
 		return 0;
-	if (lease_store_commit(s))
-		return -1;
-	for (uint32_t i = 0; i < s->count; i++) {
-		const struct lease *l = &s->slots[i];
-		struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = l->ip, .time = l->expires };
-
-		if (l->state == LEASE_BOUND)
-			queue_bind(s, l);
-		else if (l->state == LEASE_DECLINED && l->expires > now)
-			lease_journal_queue(&s->journal, &r);
-	}
-	return lease_journal_rewrite(&s->journal);
+	return snapshot(s, now);
 }
 
 /**
@@ -417,15 +442,33 @@ int lease_store_compact(struct lease_store *s, int64_t now)
  * @now:	wall clock, seconds
  *
  * A snapshot holds at most one record per address, so this bounds the file to
- * about twice that, while each ACK still costs one appended line.
+ * about twice that, while each ACK still costs one appended line.  After a
+ * failure (a full disk) the next try waits for another COMPACT_MIN records,
+ * so a disk that stays full does not cost a snapshot per batch.
  *
  * Return: 0, or -1 with errno set.
  */
 int lease_store_maybe_compact(struct lease_store *s, int64_t now)
 {
-	if (s->journal.appended < COMPACT_MIN + s->count)
+	size_t appended = s->journal.appended;
+
+	if (appended < s->compact_at)
 		return 0;
-	return lease_store_compact(s, now);
+	if (lease_store_compact(s, now)) {
+		s->compact_at = appended + COMPACT_MIN;
+		return -1;
+	}
+	s->compact_at = COMPACT_MIN + s->count;
+	return 0;
+}
+
+/**
+ * lease_store_skipped() - Return: damaged journal records the reload at open skipped
+ * @s:		store
+ */
+unsigned int lease_store_skipped(const struct lease_store *s)
+{
+	return s->journal.skipped;
 }
 
 /**
@@ -457,6 +500,7 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 		return -1;
 	s->base = h(base);
 	s->count = count;
+	s->compact_at = COMPACT_MIN + count;
 	s->index_cap = INDEX_MIN;
 	s->slots = calloc(count, sizeof(*s->slots));
 	s->index = calloc(s->index_cap, sizeof(*s->index));

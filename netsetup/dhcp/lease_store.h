@@ -60,5 +60,6 @@ size_t lease_store_pending(const struct lease_store *s);
 int lease_store_commit(struct lease_store *s);
 int lease_store_compact(struct lease_store *s, int64_t now);
 int lease_store_maybe_compact(struct lease_store *s, int64_t now);
+unsigned int lease_store_skipped(const struct lease_store *s);
 
 #endif

@@ -1,13 +1,16 @@
 // SPDX-License-Identifier: MIT
 /* test_lease_store.c - unit tests for the lease journal: reload, compaction, damage, hostile names */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -20,6 +23,90 @@
 
 static const uint8_t mac_a[6] = { 0x52, 0x54, 0, 0, 0, 0xa };
 static const uint8_t mac_b[6] = { 0x52, 0x54, 0, 0, 0, 0xb };
+static const uint8_t mac_c[6] = { 0x52, 0x54, 0, 0, 0, 0xc };
+
+/*
+ * Fault injection.  This program defines write(), fdatasync(), fsync(),
+ * ftruncate() and renameat() itself, so the lease journal linked into it calls
+ * these instead of libc's: each goes straight to the system call unless the
+ * test armed a failure for it.  Nothing else in the program uses them while
+ * a failure is armed (cmocka prints through stdio, which calls libc inside).
+ */
+enum fault_op {
+	FAULT_NONE = 0,
+	FAULT_WRITE = 1 << 0,		/* every write fails */
+	FAULT_TORN_WRITE = 1 << 1,	/* a write lands half its bytes, the rest fails */
+	FAULT_FDATASYNC = 1 << 2,
+	FAULT_FSYNC_FILE = 1 << 3,	/* fsync() of a regular file (the compaction's temp file) */
+	FAULT_FSYNC_DIR = 1 << 4,	/* fsync() of the lease directory, after the rename */
+	FAULT_FTRUNCATE = 1 << 5,
+	FAULT_RENAME = 1 << 6,
+};
+
+/**
+ * struct fault - the armed failures
+ * @ops:	enum fault_op bits
+ * @err:	errno they fail with
+ * @torn:	a FAULT_TORN_WRITE has landed its half; the next write fails
+ * @hits:	failures injected so far
+ */
+static struct fault {
+	unsigned int ops;
+	int err;
+	bool torn;
+	unsigned int hits;
+} fault;
+
+static void fault_arm(unsigned int ops, int err)
+{
+	fault = (struct fault){ .ops = ops, .err = err };
+}
+
+/* fault_hit() - Return: true (errno set) if @op is armed */
+static bool fault_hit(unsigned int op)
+{
+	if (!(fault.ops & op))
+		return false;
+	fault.hits++;
+	errno = fault.err;
+	return true;
+}
+
+ssize_t write(int fd, const void *buf, size_t len)
+{
+	if (fault.ops & FAULT_TORN_WRITE && !fault.torn && len > 1) {
+		fault.torn = true;
+		return syscall(SYS_write, fd, buf, len / 2);
+	}
+	if (fault_hit(FAULT_WRITE | (fault.torn ? FAULT_TORN_WRITE : 0)))
+		return -1;
+	return syscall(SYS_write, fd, buf, len);
+}
+
+int fdatasync(int fd)
+{
+	return fault_hit(FAULT_FDATASYNC) ? -1 : (int)syscall(SYS_fdatasync, fd);
+}
+
+int fsync(int fd)
+{
+	struct stat st;
+	bool dir = !fstat(fd, &st) && S_ISDIR(st.st_mode);
+
+	return fault_hit(dir ? FAULT_FSYNC_DIR : FAULT_FSYNC_FILE) ? -1 : (int)syscall(SYS_fsync, fd);
+}
+
+int ftruncate(int fd, off_t len)
+{
+	return fault_hit(FAULT_FTRUNCATE) ? -1 : (int)syscall(SYS_ftruncate, fd, len);
+}
+
+int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath)
+{
+	if (fault_hit(FAULT_RENAME))
+		return -1;
+	return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, 0);
+}
 
 /* setup() - a fresh temporary lease directory per test */
 static int setup(void **state)
@@ -30,6 +117,7 @@ static int setup(void **state)
 		return -1;
 	*state = dir;
 	log_set_quiet(true);
+	fault_arm(FAULT_NONE, 0);	/* a failed test may have left one armed */
 	return 0;
 }
 
@@ -235,6 +323,7 @@ static void damaged_records_skipped(void **state)
 	append_journal(*state, junk, sizeof(junk) - 1);
 	append_journal(*state, "\0\0\0\0\n", 5);	/* what ext4 can leave after power loss */
 	t = open_store(*state);
+	assert_int_equal(lease_store_skipped(t), 15);	/* every line above but the first */
 	assert_non_null(lease_store_by_mac(t, mac_b));
 	for (int i = 51; i <= 62; i++) {
 		char a[16];
@@ -259,10 +348,12 @@ static void torn_tail_then_append(void **state)
 	lease_store_close(s);
 	append_journal(*state, "bind 52:54:00:00:00:0a 172.16", 29);
 	t = open_store(*state);
+	assert_int_equal(lease_store_skipped(t), 0);	/* a torn tail is dropped, not counted as damage */
 	lease_store_bind(t, mac_b, ip("172.16.0.5"), NOW + 10, NULL, 0);
 	assert_int_equal(lease_store_commit(t), 0);
 	lease_store_close(t);
 	t = open_store(*state);
+	assert_int_equal(lease_store_skipped(t), 0);	/* a torn tail is dropped, not counted as damage */
 	assert_null(lease_store_by_mac(t, mac_a));
 	assert_int_equal(lease_store_by_mac(t, mac_b)->ip.s_addr, ip("172.16.0.5").s_addr);
 	lease_store_close(t);
@@ -387,6 +478,233 @@ static void index_grows_with_leases(void **state)
 	lease_store_close(s);
 }
 
+/* journal_is_clean() - every line of the journal is a whole record lease_record_parse() accepts */
+static void assert_journal_clean(const char *dir)
+{
+	char *text = read_journal(dir), *line, *next;
+	struct lease_record r;
+
+	assert_true(!strncmp(text, "# redox-net DHCP leases v1\n", 27));
+	for (line = strchr(text, '\n') + 1; *line; line = next + 1) {
+		next = strchr(line, '\n');
+		assert_non_null(next);	/* no torn last line */
+		*next = '\0';
+		if (lease_record_parse(line, &r))
+			fail_msg("damaged journal line: '%s'", line);
+	}
+	free(text);
+}
+
+/* assert_bound() - @mac holds @addr in @s */
+static void assert_bound(const struct lease_store *s, const uint8_t mac[6], const char *addr)
+{
+	const struct lease *l = lease_store_by_mac(s, mac);
+
+	assert_int_equal(lease_store_skipped(s), 0);	/* no damaged record on reload */
+	assert_non_null(l);
+	assert_int_equal(l->state, LEASE_BOUND);
+	assert_int_equal(l->ip.s_addr, ip(addr).s_addr);
+}
+
+static bool tmp_file_exists(const char *dir)
+{
+	char path[256];
+
+	snprintf(path, sizeof(path), "%s/leases.tmp", dir);
+	return access(path, F_OK) == 0;
+}
+
+/*
+ * A commit that fails, torn (half the bytes landed) or whole, leaves the
+ * journal exactly as it was, keeps the address reserved in memory, and the
+ * retry after the failure is saved.
+ */
+static void failed_commit_leaves_journal_as_it_was(void **state)
+{
+	static const struct {
+		unsigned int ops;
+		int err;
+	} faults[] = {
+		{ FAULT_WRITE, ENOSPC },
+		{ FAULT_TORN_WRITE, ENOSPC },
+		{ FAULT_TORN_WRITE, EIO },
+		{ FAULT_FDATASYNC, EIO },
+		{ FAULT_FDATASYNC, ENOSPC },
+	};
+	struct lease_store *s = open_store(*state), *t;
+
+	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		char *before = read_journal(*state), *after;
+
+		fault_arm(faults[i].ops, faults[i].err);
+		lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
+		errno = 0;
+		assert_int_equal(lease_store_commit(s), -1);
+		assert_int_equal(errno, faults[i].err);
+		assert_true(fault.hits > 0);
+		fault_arm(FAULT_NONE, 0);
+		after = read_journal(*state);
+		assert_string_equal(after, before);
+		free(before);
+		free(after);
+		/* Not on disk, so not acknowledged; but nobody else gets the address. */
+		assert_bound(s, mac_b, "172.16.0.11");
+		lease_store_release(s, ip("172.16.0.11"));
+		assert_int_equal(lease_store_commit(s), 0);
+	}
+	/* Room again: the client's retry is saved. */
+	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
+	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	assert_journal_clean(*state);
+	t = open_store(*state);
+	assert_bound(t, mac_a, "172.16.0.10");
+	assert_bound(t, mac_b, "172.16.0.11");
+	assert_bound(t, mac_c, "172.16.0.12");
+	lease_store_close(t);
+	lease_store_close(s);
+}
+
+/*
+ * Half a batch landed and the tail cannot be cut off (ftruncate fails too,
+ * as it can on a file system that needs space to shrink a file).  The next
+ * record must never be glued onto that half line, where the reload would
+ * throw it away with the ACKed lease in it.
+ */
+static void uncut_torn_tail_is_never_appended_to(void **state)
+{
+	struct lease_store *s = open_store(*state), *t;
+
+	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	fault_arm(FAULT_TORN_WRITE | FAULT_FTRUNCATE, EIO);
+	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, (const uint8_t *)"bee", 3);
+	assert_int_equal(lease_store_commit(s), -1);
+	assert_true(fault.hits >= 2);
+	/* Still failing: nothing may be acknowledged. */
+	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), -1);
+	fault_arm(FAULT_NONE, 0);
+	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	assert_journal_clean(*state);
+	t = open_store(*state);
+	assert_bound(t, mac_a, "172.16.0.10");
+	assert_bound(t, mac_c, "172.16.0.12");
+	lease_store_close(t);
+	lease_store_close(s);
+}
+
+/*
+ * Compaction that fails at any step before the rename (a full disk for the
+ * temporary file, a torn write, its fsync, the rename itself) leaves the old
+ * journal byte for byte, removes the temporary file, and the old journal
+ * keeps taking appends.
+ */
+static void failed_compaction_keeps_old_journal(void **state)
+{
+	static const struct {
+		unsigned int ops;
+		int err;
+	} faults[] = {
+		{ FAULT_WRITE, ENOSPC },
+		{ FAULT_TORN_WRITE, ENOSPC },
+		{ FAULT_FSYNC_FILE, EIO },
+		{ FAULT_RENAME, EIO },
+	};
+	struct lease_store *s = open_store(*state), *t;
+
+	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
+	lease_store_decline(s, ip("172.16.0.30"), NOW + 600);
+	assert_int_equal(lease_store_commit(s), 0);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		char *before = read_journal(*state), *after;
+		uint8_t m[6] = { 0x52, 0x54, 0, 0, 2, (uint8_t)i };
+		char a[16];
+
+		fault_arm(faults[i].ops, faults[i].err);
+		errno = 0;
+		assert_int_equal(lease_store_compact(s, NOW), -1);
+		assert_int_equal(errno, faults[i].err);
+		fault_arm(FAULT_NONE, 0);
+		after = read_journal(*state);
+		assert_string_equal(after, before);
+		assert_false(tmp_file_exists(*state));
+		free(before);
+		free(after);
+		snprintf(a, sizeof(a), "172.16.0.%zu", 40 + i);
+		lease_store_bind(s, m, ip(a), NOW + 3600, NULL, 0);
+		assert_int_equal(lease_store_commit(s), 0);
+	}
+	assert_journal_clean(*state);
+	t = open_store(*state);
+	assert_bound(t, mac_a, "172.16.0.10");
+	assert_int_equal(lease_store_by_ip(t, ip("172.16.0.30"))->state, LEASE_DECLINED);
+	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+		uint8_t m[6] = { 0x52, 0x54, 0, 0, 2, (uint8_t)i };
+		char a[16];
+
+		snprintf(a, sizeof(a), "172.16.0.%zu", 40 + i);
+		assert_bound(t, m, a);
+	}
+	lease_store_close(t);
+	lease_store_close(s);
+}
+
+/*
+ * The rename of a compaction went through but the directory could not be
+ * synced.  The file named "leases" is now the new one: appends must go
+ * there, never to the old file the rename unlinked, and none may be
+ * acknowledged until the directory is synced.
+ */
+static void compaction_unsynced_rename_appends_to_new_file(void **state)
+{
+	struct lease_store *s = open_store(*state), *t;
+
+	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	fault_arm(FAULT_FSYNC_DIR, EIO);
+	assert_int_equal(lease_store_compact(s, NOW), -1);
+	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), -1);
+	fault_arm(FAULT_NONE, 0);
+	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	assert_journal_clean(*state);
+	t = open_store(*state);
+	assert_bound(t, mac_a, "172.16.0.10");
+	assert_bound(t, mac_c, "172.16.0.12");
+	lease_store_close(t);
+	lease_store_close(s);
+}
+
+/* The compaction at start-up cannot write: the store does not open, the journal is untouched. */
+static void open_on_full_disk_fails_and_keeps_journal(void **state)
+{
+	struct lease_store *s = open_store(*state), *t;
+	char *before, *after;
+
+	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
+	lease_store_close(s);
+	before = read_journal(*state);
+	fault_arm(FAULT_WRITE, ENOSPC);
+	errno = 0;
+	assert_int_equal(lease_store_open(&t, *state, ip("172.16.0.0"), 256, NOW), -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_null(t);
+	fault_arm(FAULT_NONE, 0);
+	after = read_journal(*state);
+	assert_string_equal(after, before);
+	assert_false(tmp_file_exists(*state));
+	free(before);
+	free(after);
+	t = open_store(*state);
+	assert_bound(t, mac_a, "172.16.0.10");
+	lease_store_close(t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -402,6 +720,13 @@ int main(void)
 		cmocka_unit_test(record_round_trip_and_limits),
 		cmocka_unit_test(memory_only_store),
 		cmocka_unit_test(index_grows_with_leases),
+		cmocka_unit_test_setup_teardown(failed_commit_leaves_journal_as_it_was, setup, teardown),
+		cmocka_unit_test_setup_teardown(uncut_torn_tail_is_never_appended_to, setup, teardown),
+		cmocka_unit_test_setup_teardown(failed_compaction_keeps_old_journal, setup, teardown),
+		cmocka_unit_test_setup_teardown(compaction_unsynced_rename_appends_to_new_file, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(open_on_full_disk_fails_and_keeps_journal, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
