@@ -4,8 +4,9 @@
  *
  * It binds GIADDR:67 as a relay agent would and keeps WINDOW exchanges in
  * flight, each a DISCOVER, an OFFER, a REQUEST and an ACK for the MAC
- * 02:00:00:xx:xx:xx of its index.  An exchange that times out (a server that
- * was killed) starts again from DISCOVER.  Every ACK is printed as
+ * 02:00:00:xx:xx:xx of its index (FIRST, FIRST + 1, ...; -f, default 1).
+ * An exchange that times out (a server that was killed, or one that could
+ * not save the lease and stayed silent) starts again from DISCOVER.  Every ACK is printed as
  * "ACK MAC IP" and flushed at once, so a test can compare what clients were
  * promised with what the server kept.
  *
@@ -14,7 +15,7 @@
  * DISCOVER to its ACK is collected; the median and the 99th percentile go to
  * stderr.
  *
- * usage: dhcp_load GIADDR SERVER COUNT [WINDOW [RATE]]
+ * usage: dhcp_load [-f FIRST] GIADDR SERVER COUNT [WINDOW [RATE]]
  */
 #include <errno.h>
 #include <poll.h>
@@ -26,6 +27,7 @@
 #include <unistd.h>
 
 #include "tests/tools/dhcp_wire.h"
+#include "tests/tools/guard.h"
 
 #define TIMEOUT_MS	300
 #define MAX_TRIES	100
@@ -51,6 +53,7 @@ struct exchange {
 static int sock;
 static struct sockaddr_in server;
 static struct in_addr giaddr;
+static uint32_t first_mac = 1;	/* MAC index of exchange 1 */
 
 static long long now_ms(void)
 {
@@ -95,8 +98,10 @@ static void report_latency(const struct exchange *ex, uint32_t count)
 	free(l);
 }
 
+/* mac_of() - the MAC of exchange @i: 02:00:00 and the 24-bit index */
 static void mac_of(uint32_t i, uint8_t mac[6])
 {
+	i += first_mac - 1;
 	mac[0] = 0x02, mac[1] = 0, mac[2] = 0;
 	mac[3] = (uint8_t)(i >> 16), mac[4] = (uint8_t)(i >> 8), mac[5] = (uint8_t)i;
 }
@@ -160,10 +165,11 @@ static int receive(struct exchange *ex, uint32_t count)
 	case 5:
 		if (e->state == REQUESTING) {
 			struct in_addr ip;
+			uint8_t mac[6];
 
 			memcpy(&ip, b + 16, 4);
-			printf("ACK 02:00:00:%02x:%02x:%02x %s\n", (i >> 16) & 0xff, (i >> 8) & 0xff,
-			       i & 0xff, inet_ntoa(ip));
+			mac_of(i, mac);
+			printf("ACK 02:00:00:%02x:%02x:%02x %s\n", mac[3], mac[4], mac[5], inet_ntoa(ip));
 			fflush(stdout);
 			e->latency_us = now_us() - e->started_us;
 			e->state = DONE;
@@ -184,17 +190,25 @@ int main(int argc, char *argv[])
 	long long start = now_ms(), start_us = now_us();
 	int one = 1;
 
+	if (argc > 2 && !strcmp(argv[1], "-f")) {
+		first_mac = (uint32_t)strtoul(argv[2], NULL, 10);
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 4 || argc > 6) {
-		fprintf(stderr, "usage: dhcp_load GIADDR SERVER COUNT [WINDOW [RATE]]\n");
+		fprintf(stderr, "usage: dhcp_load [-f FIRST] GIADDR SERVER COUNT [WINDOW [RATE]]\n");
 		return 2;
 	}
+	if (guard_refuse_root_netns("dhcp_load"))
+		return 2;
 	count = (uint32_t)strtoul(argv[3], NULL, 10);
 	window = argc >= 5 ? (uint32_t)strtoul(argv[4], NULL, 10) : 32;
 	rate = argc == 6 ? (uint32_t)strtoul(argv[5], NULL, 10) : 0;
 	server.sin_family = AF_INET;
 	server.sin_port = htons(67);
 	if (inet_pton(AF_INET, argv[1], &giaddr) != 1 || inet_pton(AF_INET, argv[2], &server.sin_addr) != 1 ||
-	    count == 0 || count >= (1u << 24) || window == 0) {
+	    count == 0 || count >= (1u << 24) || window == 0 || first_mac == 0 ||
+	    first_mac - 1 + count >= (1u << 24)) {
 		fprintf(stderr, "dhcp_load: bad arguments\n");
 		return 2;
 	}
