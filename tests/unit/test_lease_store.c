@@ -57,6 +57,17 @@ static struct fault {
 	unsigned int hits;
 } fault;
 
+/**
+ * struct fault_case - one failure for a test to inject
+ * @ops:	enum fault_op bits
+ * @err:	the errno
+ */
+struct fault_case {
+	unsigned int ops;
+	int err;
+};
+#define N_CASES(a)	(sizeof(a) / sizeof((a)[0]))
+
 static void fault_arm(unsigned int ops, int err)
 {
 	fault = (struct fault){ .ops = ops, .err = err };
@@ -514,6 +525,36 @@ static bool tmp_file_exists(const char *dir)
 	return access(path, F_OK) == 0;
 }
 
+/* assert_journal_is() - the journal is still @before, byte for byte, and no temp file is left (frees @before) */
+static void assert_journal_is(const char *dir, char *before)
+{
+	char *now = read_journal(dir);
+
+	assert_string_equal(now, before);
+	assert_false(tmp_file_exists(dir));
+	free(now);
+	free(before);
+}
+
+/*
+ * assert_recovers() - with the fault gone, the next commit (C's bind) goes
+ * through, every line of the journal is whole, and a reload finds A and C
+ * with no damaged record
+ */
+static void assert_recovers(const char *dir, struct lease_store *s)
+{
+	struct lease_store *t;
+
+	fault_arm(FAULT_NONE, 0);
+	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
+	assert_int_equal(lease_store_commit(s), 0);
+	assert_journal_clean(dir);
+	t = open_store(dir);
+	assert_bound(t, mac_a, "172.16.0.10");
+	assert_bound(t, mac_c, "172.16.0.12");
+	lease_store_close(t);
+}
+
 /*
  * A commit that fails, torn (half the bytes landed) or whole, leaves the
  * journal exactly as it was, keeps the address reserved in memory, and the
@@ -521,10 +562,7 @@ static bool tmp_file_exists(const char *dir)
  */
 static void failed_commit_leaves_journal_as_it_was(void **state)
 {
-	static const struct {
-		unsigned int ops;
-		int err;
-	} faults[] = {
+	static const struct fault_case faults[] = {
 		{ FAULT_WRITE, ENOSPC },
 		{ FAULT_TORN_WRITE, ENOSPC },
 		{ FAULT_TORN_WRITE, EIO },
@@ -535,8 +573,8 @@ static void failed_commit_leaves_journal_as_it_was(void **state)
 
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
 	assert_int_equal(lease_store_commit(s), 0);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
-		char *before = read_journal(*state), *after;
+	for (size_t i = 0; i < N_CASES(faults); i++) {
+		char *before = read_journal(*state);
 
 		fault_arm(faults[i].ops, faults[i].err);
 		lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
@@ -545,10 +583,7 @@ static void failed_commit_leaves_journal_as_it_was(void **state)
 		assert_int_equal(errno, faults[i].err);
 		assert_true(fault.hits > 0);
 		fault_arm(FAULT_NONE, 0);
-		after = read_journal(*state);
-		assert_string_equal(after, before);
-		free(before);
-		free(after);
+		assert_journal_is(*state, before);
 		/* Not on disk, so not acknowledged; but nobody else gets the address. */
 		assert_bound(s, mac_b, "172.16.0.11");
 		lease_store_release(s, ip("172.16.0.11"));
@@ -556,13 +591,9 @@ static void failed_commit_leaves_journal_as_it_was(void **state)
 	}
 	/* Room again: the client's retry is saved. */
 	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
-	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
-	assert_int_equal(lease_store_commit(s), 0);
-	assert_journal_clean(*state);
+	assert_recovers(*state, s);
 	t = open_store(*state);
-	assert_bound(t, mac_a, "172.16.0.10");
 	assert_bound(t, mac_b, "172.16.0.11");
-	assert_bound(t, mac_c, "172.16.0.12");
 	lease_store_close(t);
 	lease_store_close(s);
 }
@@ -575,7 +606,7 @@ static void failed_commit_leaves_journal_as_it_was(void **state)
  */
 static void uncut_torn_tail_is_never_appended_to(void **state)
 {
-	struct lease_store *s = open_store(*state), *t;
+	struct lease_store *s = open_store(*state);
 
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
 	assert_int_equal(lease_store_commit(s), 0);
@@ -586,14 +617,7 @@ static void uncut_torn_tail_is_never_appended_to(void **state)
 	/* Still failing: nothing may be acknowledged. */
 	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
 	assert_int_equal(lease_store_commit(s), -1);
-	fault_arm(FAULT_NONE, 0);
-	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
-	assert_int_equal(lease_store_commit(s), 0);
-	assert_journal_clean(*state);
-	t = open_store(*state);
-	assert_bound(t, mac_a, "172.16.0.10");
-	assert_bound(t, mac_c, "172.16.0.12");
-	lease_store_close(t);
+	assert_recovers(*state, s);
 	lease_store_close(s);
 }
 
@@ -605,10 +629,7 @@ static void uncut_torn_tail_is_never_appended_to(void **state)
  */
 static void failed_compaction_keeps_old_journal(void **state)
 {
-	static const struct {
-		unsigned int ops;
-		int err;
-	} faults[] = {
+	static const struct fault_case faults[] = {
 		{ FAULT_WRITE, ENOSPC },
 		{ FAULT_TORN_WRITE, ENOSPC },
 		{ FAULT_FSYNC_FILE, EIO },
@@ -619,8 +640,8 @@ static void failed_compaction_keeps_old_journal(void **state)
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
 	lease_store_decline(s, ip("172.16.0.30"), NOW + 600);
 	assert_int_equal(lease_store_commit(s), 0);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
-		char *before = read_journal(*state), *after;
+	for (size_t i = 0; i < N_CASES(faults); i++) {
+		char *before = read_journal(*state);
 		uint8_t m[6] = { 0x52, 0x54, 0, 0, 2, (uint8_t)i };
 		char a[16];
 
@@ -629,11 +650,7 @@ static void failed_compaction_keeps_old_journal(void **state)
 		assert_int_equal(lease_store_compact(s, NOW), -1);
 		assert_int_equal(errno, faults[i].err);
 		fault_arm(FAULT_NONE, 0);
-		after = read_journal(*state);
-		assert_string_equal(after, before);
-		assert_false(tmp_file_exists(*state));
-		free(before);
-		free(after);
+		assert_journal_is(*state, before);
 		snprintf(a, sizeof(a), "172.16.0.%zu", 40 + i);
 		lease_store_bind(s, m, ip(a), NOW + 3600, NULL, 0);
 		assert_int_equal(lease_store_commit(s), 0);
@@ -642,7 +659,7 @@ static void failed_compaction_keeps_old_journal(void **state)
 	t = open_store(*state);
 	assert_bound(t, mac_a, "172.16.0.10");
 	assert_int_equal(lease_store_by_ip(t, ip("172.16.0.30"))->state, LEASE_DECLINED);
-	for (size_t i = 0; i < sizeof(faults) / sizeof(faults[0]); i++) {
+	for (size_t i = 0; i < N_CASES(faults); i++) {
 		uint8_t m[6] = { 0x52, 0x54, 0, 0, 2, (uint8_t)i };
 		char a[16];
 
@@ -661,7 +678,7 @@ static void failed_compaction_keeps_old_journal(void **state)
  */
 static void compaction_unsynced_rename_appends_to_new_file(void **state)
 {
-	struct lease_store *s = open_store(*state), *t;
+	struct lease_store *s = open_store(*state);
 
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
 	assert_int_equal(lease_store_commit(s), 0);
@@ -669,14 +686,7 @@ static void compaction_unsynced_rename_appends_to_new_file(void **state)
 	assert_int_equal(lease_store_compact(s, NOW), -1);
 	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 3600, NULL, 0);
 	assert_int_equal(lease_store_commit(s), -1);
-	fault_arm(FAULT_NONE, 0);
-	lease_store_bind(s, mac_c, ip("172.16.0.12"), NOW + 3600, NULL, 0);
-	assert_int_equal(lease_store_commit(s), 0);
-	assert_journal_clean(*state);
-	t = open_store(*state);
-	assert_bound(t, mac_a, "172.16.0.10");
-	assert_bound(t, mac_c, "172.16.0.12");
-	lease_store_close(t);
+	assert_recovers(*state, s);
 	lease_store_close(s);
 }
 
@@ -684,7 +694,7 @@ static void compaction_unsynced_rename_appends_to_new_file(void **state)
 static void open_on_full_disk_fails_and_keeps_journal(void **state)
 {
 	struct lease_store *s = open_store(*state), *t;
-	char *before, *after;
+	char *before;
 
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, NULL, 0);
 	lease_store_close(s);
@@ -695,11 +705,7 @@ static void open_on_full_disk_fails_and_keeps_journal(void **state)
 	assert_int_equal(errno, ENOSPC);
 	assert_null(t);
 	fault_arm(FAULT_NONE, 0);
-	after = read_journal(*state);
-	assert_string_equal(after, before);
-	assert_false(tmp_file_exists(*state));
-	free(before);
-	free(after);
+	assert_journal_is(*state, before);
 	t = open_store(*state);
 	assert_bound(t, mac_a, "172.16.0.10");
 	lease_store_close(t);
