@@ -13,8 +13,9 @@ set -u
 B=$BIN/redox-netsetup
 R=$run/tiny
 state() { ip -d -o link show; ip -o addr show; nft list ruleset; cat /proc/sys/net/ipv4/ip_forward; }
-mkdir -p \$R && mount -t tmpfs -o size=64k tmpfs \$R
-fill() { dd if=/dev/zero of=\$R/filler bs=4k 2>/dev/null; sync; }
+mkdir -p \$R && mount -t tmpfs -o size=64k tmpfs \$R || exit 1
+# Bounded, and only onto the tmpfs: twice its size never reaches the real disk.
+fill() { mountpoint -q \$R && dd if=/dev/zero of=\$R/filler bs=4k count=32 2>/dev/null; sync; }
 before=\$(state)
 fill
 \$B up --owner 65534 --run-dir \$R 2>\$R/../err1; echo "up-full=\$?"
