@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: MIT
 /*
- * fault_io.c - test library (LD_PRELOAD): make the DHCP lease journal's writes fail on demand.
+ * fault_io.c - test library (LD_PRELOAD): make a journal's writes fail on demand.
  *
- * The test names a control file in RXN_FAULT_CTL.  While that file exists,
- * its words choose which calls on the lease journal (files named leases and
- * leases.tmp, and the directory holding them) fail, with EIO, or with ENOSPC
- * when the word "enospc" is there too:
+ * The journal is the DHCP lease journal (files named leases and leases.tmp),
+ * or, with RXN_FAULT_FILE=journal, redox-netsetup's state journal (journal and
+ * journal.tmp).  The test names a control file in RXN_FAULT_CTL.  While that
+ * file exists, its words choose which calls on the journal (and the directory
+ * holding it) fail, with EIO, or with ENOSPC when the word "enospc" is there too:
  *
  *   write      every write() to the journal or its temporary file
  *   torn       a write() lands half its bytes and returns short; the next fails
@@ -76,11 +77,15 @@ static int inject(const char *name)
 /* is_lease_name() - Return: true if the last component of @path names the journal or its temp file */
 static bool is_lease_name(const char *path)
 {
-	const char *base = strrchr(path, '/');
+	const char *base = strrchr(path, '/'), *name = getenv("RXN_FAULT_FILE");
+	size_t len;
 
+	if (!name || !*name)
+		name = "leases";
+	len = strlen(name);
 	base = base ? base + 1 : path;
-	return !strncmp(base, "leases", 6) &&
-	       (base[6] == '\0' || base[6] == ' ' || !strncmp(base + 6, ".tmp", 4));
+	return !strncmp(base, name, len) &&
+	       (base[len] == '\0' || base[len] == ' ' || !strncmp(base + len, ".tmp", 4));
 }
 
 /* is_journal_fd() - Return: true if @fd is the journal or its temporary file (even unlinked) */

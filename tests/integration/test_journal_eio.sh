@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# test_journal_eio.sh - I/O errors under the state journal: whichever call fails (write,
+# fsync of the file, the rename over the old journal, fsync of the directory), `up`
+# fails (1), says why, and leaves the namespace and any existing journal as they were;
+# once the disk works again, `down` undoes everything.  The errors are injected by
+# tests/tools/so/fault_io.c (LD_PRELOAD), armed through a control file.
+. "$(dirname "$0")/../lib.sh"
+require_root_and_tun
+
+netsetup_env eio
+state() { NS sh -c 'ip -d -o link show; ip -o addr show; nft list ruleset; cat /proc/sys/net/ipv4/ip_forward'; }
+ctl=$run/faults
+faulty() { NS env LD_PRELOAD="$TOOLS/fault_io.so" RXN_FAULT_CTL="$ctl" RXN_FAULT_FILE=journal \
+	"$BIN/redox-netsetup" "$@" --run-dir "$run"; }
+faults="write fsync rename dirsync"
+
+before=$(state)
+for f in $faults; do
+	echo "$f" >"$ctl"
+	check_status "up with $f of the journal failing fails (1)" 1 faulty up --owner 65534
+	check_output "  the error was injected" "fault_io: .* failed with EIO"
+	check_output "  and the message names it" "Input/output error"
+	check "  and nothing in the namespace changed" test "$before" = "$(state)"
+	rm -f "$ctl"
+done
+
+check "with a working disk, up succeeds" netsetup up --owner 65534
+cp "$run/journal" "$run/journal.saved"
+for f in $faults; do
+	echo "$f" >"$ctl"
+	check_status "a second up, of second0, with $f failing fails (1)" 1 \
+		faulty up --tap second0 --address 172.16.7.1/24 --owner 65534
+	check "  second0 was rolled back" sh -c "! ip netns exec $ns ip link show second0 2>/dev/null"
+	check "  the journal is byte for byte as it was" cmp "$run/journal" "$run/journal.saved"
+	rm -f "$ctl"
+done
+check "with a working disk again, down succeeds" netsetup down
+check "and the namespace is as it was before" test "$before" = "$(state)"
+done_testing
