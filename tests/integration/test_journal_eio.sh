@@ -10,7 +10,9 @@ require_root_and_tun
 netsetup_env eio
 state() { NS sh -c 'ip -d -o link show; ip -o addr show; nft list ruleset; cat /proc/sys/net/ipv4/ip_forward'; }
 ctl=$run/faults
+# Under ASan the shim comes before the sanitizer's runtime, which it then lets through.
 faulty() { NS env LD_PRELOAD="$TOOLS/fault_io.so" RXN_FAULT_CTL="$ctl" RXN_FAULT_FILE=journal \
+	ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0" \
 	"$BIN/redox-netsetup" "$@" --run-dir "$run"; }
 faults="write fsync rename dirsync"
 
