@@ -19,8 +19,8 @@
  * @argv:	arguments
  *
  * Replays the journal newest first.  When the journal is missing or damaged,
- * or with --all, it then also removes every device in redox-net's netdev
- * group and the ip redox_net table, found by looking rather than by record.
+ * or with --all, it first removes every device in redox-net's netdev group
+ * and the ip redox_net table, found by looking rather than by record.
  * Running it again finds nothing to do and exits 0.
  *
  * Return: RN_EXIT_* code.
@@ -60,9 +60,16 @@ int down_main(int argc, char *argv[])
 		log_info("no journal in %s: looking for what redox-net manages, as with --all", cfg.run_dir);
 		cfg.all = true;
 	}
-	failed += teardown_replay(sk, &j, 0, &opts);
+	/*
+	 * Leftovers first: then the devices the journal names (a bridge) and those it
+	 * does not (the TAPs on it that users made persistent) go in one grouped
+	 * delete, and by the time the journal's sysctl record is undone no managed
+	 * device is left, so forwarding is restored.  The journal's records for what
+	 * is gone already undo to nothing.
+	 */
 	if (cfg.all)
 		failed += teardown_leftovers(sk, cfg.run_dir);
+	failed += teardown_replay(sk, &j, 0, &opts);
 	nl_route_close(sk);
 	journal_close(&j);
 	nft_close();	/* last: it may wait out the grace period of the table delete */

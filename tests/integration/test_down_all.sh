@@ -29,6 +29,20 @@ check "the stranger survives" NS ip link show stranger0
 check "our TAPs are gone" sh -c "! ip netns exec $ns ip link show tap0 2>/dev/null && ! ip netns exec $ns ip link show t2 2>/dev/null"
 check_output "they went one by one, not as a group" "deleted tap0"
 
+# With a journal: the bridge it names and the TAPs users left on it go in one grouped
+# delete, and forwarding is restored, since by then nothing managed is left.
+NS ip link del stranger0
+NS sysctl -qw net.ipv4.ip_forward=0
+NS "$BIN/redox-netsetup" up --bridge redoxbr0 --run-dir "$run" >/dev/null 2>&1
+for i in 1 2 3; do
+	NS ip tuntap add dev "left$i" mode tap
+	NS ip link set "left$i" group $group master redoxbr0 up
+done
+LAST_OUTPUT=$(NS "$BIN/redox-netsetup" down --all --run-dir "$run" 2>&1)
+check_output "down --all deletes the bridge and the 3 TAPs left on it in one batch" "deleted 4 devices in one batch"
+check "no managed device is left" test -z "$(NS ip -o link show group $group)"
+check "forwarding is back to 0, as it was before up" test "$(NS sysctl -n net.ipv4.ip_forward)" = 0
+
 # A damaged journal.
 NS "$BIN/redox-netsetup" up --owner 65534 --run-dir "$run" >/dev/null 2>&1
 printf 'garbage line\nsysctl ../../etc/passwd 1\n' >>"$run/journal"
