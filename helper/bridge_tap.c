@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "helper/bridge_tap.h"
@@ -70,6 +71,48 @@ void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6])
 	mac[3] = (uint8_t)(v >> 8);
 	mac[4] = (uint8_t)v;
 	mac[5] = (uint8_t)slot;
+}
+
+/**
+ * bridge_tap_slots() - which of a user's 256 TAP names are taken, and how many
+ * @uid:	the user
+ * @out:	the result
+ *
+ * This is what the bridge quota counts and where a free slot is found.  A
+ * TAP's name is what ties it to its user: only the helper makes rn<uid>s<slot>
+ * names, and renaming a device takes CAP_NET_ADMIN, whereas whoever holds a
+ * TAP's fd can change its owner (TUNSETOWNER) without any capability.
+ *
+ * One SIOCGIFINDEX per name is a lookup in the kernel's name hash, so the cost
+ * is the same with 10 VMs on the bridge or 1,000; a link dump costs the kernel
+ * a full RTM_NEWLINK message (about 1.5 KB) for every device there.  The
+ * caller lowers CAP_NET_ADMIN around this call: with it, the lookup of a name
+ * that does not exist would make the kernel load a module "netdev-NAME".
+ *
+ * Return: 0 or a negative errno.
+ */
+int bridge_tap_slots(uid_t uid, struct bridge_slots *out)
+{
+	int sock = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0), err = 0;
+
+	if (sock < 0)
+		return -errno;
+	memset(out, 0, sizeof(*out));
+	for (unsigned int s = 0; s < BRIDGE_TAP_SLOTS && !err; s++) {
+		struct ifreq ifr = { 0 };
+
+		err = bridge_tap_name(uid, s, ifr.ifr_name);
+		if (err)
+			break;
+		if (ioctl(sock, SIOCGIFINDEX, &ifr) == 0) {
+			out->used[s] = true;
+			out->count++;
+		} else if (errno != ENODEV) {
+			err = -errno;
+		}
+	}
+	close(sock);
+	return err;
 }
 
 /**

@@ -4,14 +4,29 @@
 #define REDOX_NET_BRIDGE_TAP_H
 
 #include <net/if.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+
+/* Slots 0..255 per user: the last byte of the guest MAC. */
+#define BRIDGE_TAP_SLOTS	256
+
+/**
+ * struct bridge_slots - which of a user's TAP names exist in the namespace
+ * @used:	per slot: a device of that slot's name exists
+ * @count:	how many do
+ */
+struct bridge_slots {
+	bool used[BRIDGE_TAP_SLOTS];
+	unsigned int count;
+};
 
 struct link_state;
 struct nl_sock;
 
 int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ]);
 void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6]);
+int bridge_tap_slots(uid_t uid, struct bridge_slots *out);
 const char *bridge_link_problem(const struct link_state *l);
 int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds);
 int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,

@@ -246,22 +246,20 @@ static const char *lock_quota(struct helper *h)
  * count_quota() - under the quota lock: may the caller have one device more?
  * @h:		request state, policy already allowed
  * @exclude:	ifindex of a device the caller counts itself, 0 for none
- * @master:	count only TAPs on this bridge, 0 for all
  * @status:	exit code for a refusal
  *
  * Return: NULL, or the reason for refusing.
  */
-static const char *count_quota(struct helper *h, int exclude, int master, int *status)
+static const char *count_quota(struct helper *h, int exclude, int *status)
 {
 	unsigned int owned;
 
 	*status = RN_EXIT_FAILURE;
-	if (quota_count_owned(h->sk, h->caller.uid, exclude, master, &owned))
+	if (quota_count_owned(h->sk, h->caller.uid, exclude, &owned))
 		return "cannot list devices to count the quota";
 	if (owned + 1 > h->d.max_devices) {
 		*status = RN_EXIT_PRIVILEGE;
-		return master ? "VM quota on this bridge reached (stop a VM, or 'redox-netsetup down --all' frees leftovers)" :
-				"device quota reached (redox-netsetup down frees devices)";
+		return "device quota reached (redox-netsetup down frees devices)";
 	}
 	step(STEP_COUNTED);
 	return NULL;
@@ -322,7 +320,7 @@ static const char *claim_tap(struct helper *h, int *status)
 	*status = RN_EXIT_PRIVILEGE;
 	if (h->link.tun.has_owner && h->link.tun.owner != 0 && !mine)
 		return "the TAP belongs to another user";
-	why = count_quota(h, h->link.ifindex, 0, status);
+	why = count_quota(h, h->link.ifindex, status);
 	if (why)
 		return why;
 	*status = RN_EXIT_FAILURE;
@@ -357,38 +355,74 @@ static const char *claim_tap(struct helper *h, int *status)
 }
 
 /**
- * pick_slot() - the requested slot, or the lowest one whose TAP name is free
+ * pick_slot() - the requested slot if its name is free, or the lowest free one
  * @h:		request state
+ * @slots:	the caller's names that exist
  * @slot:	result
  *
- * Return: 0, or -ENOSPC when every slot's name is taken.
+ * Return: NULL, or the reason there is none.
  */
-static int pick_slot(struct helper *h, unsigned int *slot)
+static const char *pick_slot(const struct helper *h, const struct bridge_slots *slots,
+			     unsigned int *slot)
 {
-	struct link_state l;
-	char name[IFNAMSIZ];
+	static char msg[64];
 
 	if (h->req.slot != PROTO_SLOT_ANY) {
 		*slot = (unsigned int)h->req.slot;
-		return 0;
+		if (!slots->used[*slot])
+			return NULL;
+		snprintf(msg, sizeof(msg), "slot %u is in use", *slot);
+		return msg;
 	}
-	for (unsigned int s = 0; s <= PROTO_MAX_SLOT; s++)
-		if (!bridge_tap_name(h->caller.uid, s, name) && link_query(h->sk, name, &l) == -ENODEV) {
-			*slot = s;
-			return 0;
-		}
-	return -ENOSPC;
+	for (*slot = 0; *slot < BRIDGE_TAP_SLOTS; (*slot)++)
+		if (!slots->used[*slot])
+			return NULL;
+	return "every slot's TAP name is in use";
+}
+
+/**
+ * count_slots() - under the quota lock: may the caller have one VM more, and in which slot?
+ * @h:		request state, policy already allowed
+ * @slot:	the slot for the new TAP
+ * @status:	exit code for a refusal
+ *
+ * What counts against the quota is what the kernel shows: the devices that
+ * carry the caller's slot names (bridge_tap_slots() says why names, not
+ * owners).  The new TAP has its name before the lock is released, and
+ * vanishes with its fds, so a helper killed at any point leaves nothing the
+ * next count gets wrong.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *count_slots(struct helper *h, unsigned int *slot, int *status)
+{
+	struct bridge_slots slots;
+	const char *why;
+	int err;
+
+	*status = RN_EXIT_FAILURE;
+	if (privs_net_admin(false))
+		return "cannot lower CAP_NET_ADMIN";
+	err = bridge_tap_slots(h->caller.uid, &slots);
+	if (privs_net_admin(true))
+		return "cannot raise CAP_NET_ADMIN again";
+	if (err)
+		return "cannot look up the caller's TAP names to count the quota";
+	*status = RN_EXIT_PRIVILEGE;
+	if (slots.count + 1 > h->d.max_devices)
+		return "VM quota reached (stop a VM, or 'redox-netsetup down --all' frees leftovers)";
+	step(STEP_COUNTED);
+	*status = RN_EXIT_CONFLICT;
+	why = pick_slot(h, &slots, slot);
+	if (!why)
+		step(STEP_SLOT);
+	return why;
 }
 
 /**
  * claim_bridge_tap() - under the quota lock: create the caller's TAP on the bridge
  * @h:		request state, policy already allowed, @h->link the bridge
  * @status:	exit code for the outcome
- *
- * What counts against the quota is what the kernel shows: TAPs in redox-net's
- * group, on this bridge, owned by the caller.  The new TAP is all three before
- * the lock is released, and vanishes with its fds, so a helper killed at any
- * point leaves nothing the next count gets wrong.
  *
  * Return: NULL, or the reason for refusing.
  */
@@ -402,13 +436,9 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 	*status = RN_EXIT_FAILURE;
 	why = lock_quota(h);
 	if (!why)
-		why = count_quota(h, 0, bridge, status);
+		why = count_slots(h, &slot, status);
 	if (why)
 		return why;
-	*status = RN_EXIT_CONFLICT;
-	if (pick_slot(h, &slot))
-		return "every slot's TAP name is in use";
-	step(STEP_SLOT);
 	*status = RN_EXIT_FAILURE;
 	if (bridge_tap_name(h->caller.uid, slot, h->tap))
 		return "no valid TAP name for this uid and slot";

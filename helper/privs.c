@@ -321,6 +321,17 @@ int privs_drop_to_caller(const struct caller *c, const char **why)
 	return 0;
 }
 
+/* Make @cap effective or not, and check that it is (or is not) afterwards. */
+static int set_effective(unsigned int cap, bool on)
+{
+	capng_get_caps_process();
+	if (capng_update(on ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, cap) ||
+	    capng_apply(CAPNG_SELECT_CAPS))
+		return -1;
+	capng_get_caps_process();
+	return capng_have_capability(CAPNG_EFFECTIVE, cap) == on ? 0 : -1;
+}
+
 /**
  * privs_dac() - make CAP_DAC_OVERRIDE effective (around a device open) or not
  * @on:		true to raise it, false to lower it
@@ -329,12 +340,22 @@ int privs_drop_to_caller(const struct caller *c, const char **why)
  */
 int privs_dac(bool on)
 {
-	capng_get_caps_process();
-	if (capng_update(on ? CAPNG_ADD : CAPNG_DROP, CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) ||
-	    capng_apply(CAPNG_SELECT_CAPS))
-		return -1;
-	capng_get_caps_process();
-	return capng_have_capability(CAPNG_EFFECTIVE, CAP_DAC_OVERRIDE) == on ? 0 : -1;
+	return set_effective(CAP_DAC_OVERRIDE, on);
+}
+
+/**
+ * privs_net_admin() - lower CAP_NET_ADMIN (around name lookups) or raise it again
+ * @on:		true to raise it, false to lower it
+ *
+ * It stays permitted.  A lookup of a device name that does not exist with
+ * SIOCGIFINDEX makes the kernel load the module "netdev-NAME" for a caller
+ * with CAP_NET_ADMIN (dev_load()); without it, the lookup only looks.
+ *
+ * Return: 0 or -1.
+ */
+int privs_net_admin(bool on)
+{
+	return set_effective(CAP_NET_ADMIN, on);
 }
 
 /**

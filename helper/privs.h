@@ -32,6 +32,7 @@ int privs_read_caller(struct caller *c);
 int privs_open_lock(const char *path, const char **why);
 int privs_drop_to_caller(const struct caller *c, const char **why);
 int privs_dac(bool on);
+int privs_net_admin(bool on);
 int privs_drop_cap(int cap);
 int privs_drop_all(void);
 bool privs_verify_caps(uint64_t eff_want, uint64_t perm_want);

@@ -89,7 +89,6 @@ int quota_lock(int fd, unsigned int idle_ms, unsigned int max_ms)
  * @sk:		route socket
  * @uid:	caller
  * @exclude_ifindex: the device being requested, counted by the caller itself
- * @master:	count only TAPs attached to this bridge (IFLA_MASTER); 0 for all
  * @count:	result
  *
  * What counts is the kernel's IFLA_TUN_OWNER on TAPs in redox-net's netdev
@@ -99,8 +98,7 @@ int quota_lock(int fd, unsigned int idle_ms, unsigned int max_ms)
  *
  * Return: 0 or a negative errno.
  */
-int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, int master,
-		      unsigned int *count)
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count)
 {
 	struct link_state *links;
 	size_t n;
@@ -112,7 +110,7 @@ int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, int ma
 	for (size_t i = 0; i < n; i++)
 		if (links[i].group == RN_IFGROUP && link_is_tap(&links[i]) &&
 		    links[i].tun.has_owner && links[i].tun.owner == uid &&
-		    links[i].ifindex != exclude_ifindex && (!master || links[i].master == master))
+		    links[i].ifindex != exclude_ifindex)
 			(*count)++;
 	free(links);
 	return 0;

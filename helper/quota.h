@@ -14,7 +14,6 @@ struct nl_sock;
 #define QUOTA_GEN_OFFSET	64
 
 int quota_lock(int fd, unsigned int idle_ms, unsigned int max_ms);
-int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, int master,
-		      unsigned int *count);
+int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count);
 
 #endif

@@ -84,6 +84,27 @@ check "they are not persistent" sh -c "! ip netns exec $ns ip -d -o link show ma
 kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
 check "once the VMMs exit, the TAPs are gone" test -z "$(NS ip -o link show master redoxbr0)"
 
+# --- whoever holds a TAP's fd can change its owner (TUNSETOWNER), but not its name: the
+# quota counts the caller's names, so giving TAPs away neither frees his quota nor uses up
+# the quota of the user they were given to
+pids=()
+for i in 1 2; do
+	(request 65534 --owner 65533 --hold) >"$run/give.$i" 2>&1 &
+	pids+=($!)
+done
+for _ in $(seq 100); do [ "$(taps_of 65533)" = 2 ] && break; sleep 0.1; done
+check "user 65534 made two TAPs and gave both to 65533" test "$(taps_of 65533)" = 2
+check_status "they still count against 65534: a third request is refused (3)" 3 eval '(request 65534)'
+check_output "... by the quota" "status=3 .*quota"
+for i in 1 2; do
+	(request 65533 --hold) >"$run/take.$i" 2>&1 &
+	pids+=($!)
+done
+for _ in $(seq 100); do [ "$(grep -l 'status=' "$run"/take.* 2>/dev/null | wc -l)" -ge 2 ] && break; sleep 0.1; done
+check "and not against 65533, who still gets two of his own" test "$(grep -l 'status=0 ' "$run"/take.* | wc -l)" = 2
+kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
+check "once those VMMs exit, their TAPs are gone too" test -z "$(NS ip -o link show master redoxbr0)"
+
 # --- two VMs on the bridge: distinct leases, and they reach each other and the host
 vm() {	# vm N NETNS: a stand-in VMM for uid 65534 slot N relaying into NETNS's eth0
 	(request 65534 --relay "/var/run/netns/$2" eth0 -- --slot "$1") >"$run/vm$1.out" 2>&1 &

@@ -54,8 +54,8 @@ check "... $QUOTA distinct TAPs" test "$(cut -d' ' -f2 <<<"$vmms" | sort -u | wc
 refused=$(find "$out" -name '*.rc' | wc -l)
 check "exactly $((VMS - QUOTA)) runners exited ($refused)" test "$refused" -eq $((VMS - QUOTA))
 check "... all with status 3, a policy refusal" test "$(cat "$out"/*.rc | grep -cx 3)" -eq $((VMS - QUOTA))
-check "... each saying the VM quota on the bridge is reached" \
-	test "$(grep -l 'the helper refused: VM quota on this bridge reached' "$out"/*.err | wc -l)" -eq $((VMS - QUOTA))
+check "... each saying the VM quota is reached" \
+	test "$(grep -l 'the helper refused: VM quota reached' "$out"/*.err | wc -l)" -eq $((VMS - QUOTA))
 check "the kernel shows exactly $QUOTA TAPs on redoxbr0" test "$(on_bridge | grep -c .)" -eq "$QUOTA"
 check "... all owned by uid 65534" test "$(on_bridge | grep -c ' 65534$')" -eq "$QUOTA"
 check "... and uid 65534 owns no other TAP of ours" test "$(ours_anywhere)" -eq "$QUOTA"
