@@ -180,6 +180,37 @@ int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds
 }
 
 /**
+ * bridge_tap_no_ipv6() - turn IPv6 off on a fresh TAP, before it goes up
+ * @name:	the TAP, held open by the caller
+ *
+ * A bridge port needs no address of its own: the host's addresses are on the
+ * bridge, and guests' IPv6 is bridged like any other frame.  With IPv6 on, the
+ * host would give every TAP a link-local address, a multicast route and DAD,
+ * router and MLD messages towards the guest, and the kernel walks the whole
+ * IPv6 routing table each time a device goes up or down (rt6_sync_up(),
+ * rt6_sync_down_dev()), so every VM would make starting and stopping the next
+ * ones slower.  Writing the sysctl takes CAP_NET_ADMIN in the namespace.
+ *
+ * Return: 0, also when the kernel has no IPv6 at all, or a negative errno.
+ */
+int bridge_tap_no_ipv6(const char *name)
+{
+	char path[64 + IFNAMSIZ];
+	ssize_t n;
+	int fd, err = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return errno == ENOENT ? 0 : -errno;
+	n = write(fd, "1\n", 2);
+	if (n != 2)
+		err = n < 0 ? -errno : -EIO;
+	close(fd);
+	return err;
+}
+
+/**
  * bridge_tap_attach() - put a fresh TAP in redox-net's group, on the bridge, and up
  * @sk:		route socket
  * @name:	the TAP, held open by the caller

@@ -29,6 +29,7 @@ void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6]);
 int bridge_tap_slots(uid_t uid, struct bridge_slots *out);
 const char *bridge_link_problem(const struct link_state *l);
 int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds);
+int bridge_tap_no_ipv6(const char *name);
 int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
 		      struct link_state *out);
 

@@ -459,6 +459,8 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 	}
 	step(STEP_TAP_CREATED);
 	/* On failure the fds close in finish(), and the TAP goes with them. */
+	if (bridge_tap_no_ipv6(h->tap))
+		return "cannot turn IPv6 off on the new TAP";
 	if (bridge_tap_attach(h->sk, h->tap, bridge, &h->link))
 		return "cannot attach the new TAP to the bridge";
 	step(STEP_ON_BRIDGE);

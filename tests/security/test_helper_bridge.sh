@@ -81,6 +81,10 @@ check "each user's third request was refused by the quota" test "$(grep -l 'stat
 check "the refusals are audited" sh -c "grep -c 'result=deny.*quota' $AUDIT | grep -qx 2"
 check "the TAPs carry IFF_VNET_HDR and are up" sh -c "ip netns exec $ns ip -d -o link show master redoxbr0 | grep -c 'vnet_hdr on' | grep -qx 4"
 check "they are not persistent" sh -c "! ip netns exec $ns ip -d -o link show master redoxbr0 | grep -q 'persist on'"
+check "IPv6 is off on them: no address, no route, no message of the host's per VM" sh -c "
+	for d in \$(ip netns exec $ns ip -o link show master redoxbr0 | awk -F': ' '{print \$2}' | cut -d@ -f1); do
+		[ \"\$(ip netns exec $ns cat /proc/sys/net/ipv6/conf/\$d/disable_ipv6)\" = 1 ] || exit 1
+	done; [ -z \"\$(ip netns exec $ns ip -6 -o addr show | grep ' rn1ek')\" ]"
 kill "${pids[@]}" 2>/dev/null; wait "${pids[@]}" 2>/dev/null
 check "once the VMMs exit, the TAPs are gone" test -z "$(NS ip -o link show master redoxbr0)"
 
