@@ -8,7 +8,9 @@
  * and proves the host answers a guest: an ARP request for the router, then an
  * ICMP echo to it, sent on the first queue as 172.16.0.2 from the --net MAC
  * (replies are read from whichever queue the kernel picks).  It exits 0 only if
- * every step worked, and prints each step and what failed.
+ * every step worked, and prints each step and what failed.  CH_VMM_DHCP=redox
+ * leases 172.16.0.2 on fd 3 first; CH_VMM_DHCP=hold leases any address, then
+ * keeps the fds until it is killed (bench/bench_bridge.sh).
  *
  * What it enforces on --net, from Cloud Hypervisor's NetConfig rules:
  *   fd=3 or fd=[3,4,...] (brackets for several fds), no fd <= 2;
@@ -493,24 +495,41 @@ static ssize_t frame_reply(void *ctx, uint32_t xid, uint8_t *buf, size_t size)
 /*
  * CH_VMM_DHCP=redox: before anything else, get the lease on fd 3 exactly as Redox OS's
  * client does (tests/tools/dhcp_wire.h), and require the address the guest expects.
+ * CH_VMM_DHCP=hold (@any): take whatever address the pool gives, for many VMs at once.
  */
-static int lease_like_redox(const struct vm *vm)
+static int lease_like_redox(const struct vm *vm, bool any, struct in_addr *yiaddr)
 {
 	struct frame_link fl = { .vm = vm };
 	struct wire_link link = { frame_send, frame_reply, &fl };
+
+	if (wire_redox_client(&link, vm->mac, (uint32_t)getpid(), yiaddr))
+		return fail("fd 3: the Redox-style DHCP exchange failed");
+	if (!any && memcmp(yiaddr, guest_ip, 4))
+		return fail("fd 3: DHCP gave %s, not 172.16.0.2", inet_ntoa(*yiaddr));
+	return 0;
+}
+
+/*
+ * CH_VMM_DHCP=hold: a VM that has its lease and keeps its queue fds, and with them its
+ * TAP, until it is killed, as a guest that booted would.  For the bridge benchmark,
+ * which brings up many VMs and needs them all alive at once.
+ */
+static int lease_and_hold(const struct vm *vm)
+{
 	struct in_addr yiaddr;
 
-	if (wire_redox_client(&link, vm->mac, (uint32_t)getpid(), &yiaddr))
-		return fail("fd 3: the Redox-style DHCP exchange failed");
-	if (memcmp(&yiaddr, guest_ip, 4))
-		return fail("fd 3: DHCP gave %s, not 172.16.0.2", inet_ntoa(yiaddr));
-	return 0;
+	if (lease_like_redox(vm, true, &yiaddr))
+		return 1;
+	printf("ch_vmm: lease %s, holding the queue fds until killed\n", inet_ntoa(yiaddr));
+	for (;;)
+		pause();
 }
 
 int main(int argc, char *argv[])
 {
 	const char *dhcp = getenv("CH_VMM_DHCP");
 	struct vm vm = { .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
+	struct in_addr yiaddr;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (guard_refuse_root_netns("ch_vmm"))
@@ -518,7 +537,11 @@ int main(int argc, char *argv[])
 	if (parse_args(&vm, argc, argv))
 		return 2;
 	printf("ch_vmm: command line accepted: %u fd(s), num_queues %u\n", vm.nfds, 2 * vm.nfds);
-	if (prepare_queues(&vm) || (dhcp && !strcmp(dhcp, "redox") && lease_like_redox(&vm)) ||
+	if (prepare_queues(&vm))
+		return 1;
+	if (dhcp && !strcmp(dhcp, "hold"))
+		return lease_and_hold(&vm);
+	if ((dhcp && !strcmp(dhcp, "redox") && lease_like_redox(&vm, false, &yiaddr)) ||
 	    exchange_frames(&vm))
 		return 1;
 	printf("ch_vmm: ok\n");
