@@ -2,7 +2,9 @@
 /*
  * taps.c - benchmark tool: make or remove many persistent TAPs in redox-net's group.
  *
- *   taps create N        create t0..tN-1 the way `up` does (tap_create_persistent)
+ *   taps create N [BRIDGE]  create t0..tN-1 the way `up` does (tap_create_persistent);
+ *                        with BRIDGE, each is then put on it and up, as a VM's TAP that
+ *                        its user made persistent would be
  *   taps delete NAME     the minimal teardown: one RTM_DELLINK for one device
  *   taps delete-each     delete every device of the group, one request each
  *
@@ -17,28 +19,42 @@
 #include "netsetup/tap.h"
 #include "tests/tools/guard.h"
 
-int main(int argc, char *argv[])
+/* create t0..t@n-1, on @bridge (a name) and up when it is not NULL. */
+static int create(struct nl_sock *sk, int n, const char *bridge)
 {
 	struct tap_owner owner = { .is_group = false, .id = 65534 };
+	struct link_state br = { 0 }, l;
+	int err = bridge ? link_query(sk, bridge, &br) : 0;
+
+	for (int i = 0; i < n && !err; i++) {
+		char name[16];
+
+		snprintf(name, sizeof(name), "t%d", i);
+		err = tap_create_persistent(sk, name, 1, &owner);
+		if (!err && bridge)
+			err = link_query(sk, name, &l);
+		if (!err && bridge)
+			err = link_attach_up(sk, l.ifindex, RN_IFGROUP, br.ifindex);
+	}
+	return err;
+}
+
+int main(int argc, char *argv[])
+{
 	struct nl_sock *sk;
 	int err = 0;
 
 	if (guard_refuse_root_netns("taps"))
 		return 2;
 	if (argc < 2) {
-		fprintf(stderr, "usage (inside a benchmark namespace): taps create N | delete NAME | delete-each\n");
+		fprintf(stderr, "usage (inside a benchmark namespace): taps create N [BRIDGE] | delete NAME | delete-each\n");
 		return 2;
 	}
 	sk = nl_route_open();
 	if (!sk)
 		return 1;
-	if (!strcmp(argv[1], "create") && argc == 3) {
-		for (int i = 0, n = atoi(argv[2]); i < n && !err; i++) {
-			char name[16];
-
-			snprintf(name, sizeof(name), "t%d", i);
-			err = tap_create_persistent(sk, name, 1, &owner);
-		}
+	if (!strcmp(argv[1], "create") && (argc == 3 || argc == 4)) {
+		err = create(sk, atoi(argv[2]), argc == 4 ? argv[3] : NULL);
 	} else if (!strcmp(argv[1], "delete") && argc == 3) {
 		struct link_state l;
 
