@@ -10,34 +10,17 @@
 # exists only in a private mount namespace (an overlay on /etc there), never on the host,
 # and so does the 0666 /dev/net/tun node it needs.
 set -eu
-BUILD=${BUILD:?}
-BIN=$BUILD/bin
+. "$(dirname "$0")/lib.sh"
 RUNS=${RUNS:-100}
-QBH=${QBH:-/usr/lib/qemu/qemu-bridge-helper}
 TRUE=$(type -P true)
-command -v hyperfine >/dev/null || { echo "bench_handoff: needs hyperfine (apt-get install hyperfine)"; exit 1; }
-[ -x "$QBH" ] || { echo "bench_handoff: needs $QBH (apt-get install qemu-system-common)"; exit 1; }
-# The bench build of the helper reads its policy from here (Makefile: BENCH_POLICY_FILE).
-policy_dir=/run/redox-net-bench lock_dir=/run/redox-net-bench-lock
-ns=rxn-bench-handoff-$$
-work=$(mktemp -d /run/rxn-handoff.XXXXXX)
-cleanup() {
-	ip netns pids "$ns" 2>/dev/null | xargs -r kill -9
-	ip netns del "$ns" 2>/dev/null
-	rm -rf "$work" "$policy_dir" "$lock_dir"
-}
-trap cleanup EXIT
-chmod 755 "$work"
-install -o root -g root -m 4755 "$BUILD/bench/bin/redox-net-helper" "$work/redox-net-helper"
-install -o root -g root -m 4755 "$QBH" "$work/qemu-bridge-helper"
-install -d -o root -g root -m 755 "$policy_dir" "$lock_dir"
-printf 'allow uid 65534 tap pool0\nquota uid 65534 devices 4\n' >"$policy_dir/policy"
-chmod 644 "$policy_dir/policy"
+bench_require hyperfine "apt-get install hyperfine"
+bench_require jq "apt-get install jq"
+bench_setup
+bench_install_qbh
+bench_install_helper "allow uid 65534 tap pool0
+quota uid 65534 devices 4"
 : >"$work/disk.img"
 
-ip netns add "$ns"
-NS() { ip netns exec "$ns" "$@"; }
-NS ip link set lo up
 NS ip tuntap add dev fast0 mode tap vnet_hdr user 65534
 NS ip link set fast0 group $((0x72786e)) up
 NS ip link add br0 type bridge
@@ -48,26 +31,16 @@ fresh_pool="ip link del pool0 2>/dev/null; ip tuntap add dev pool0 mode tap vnet
 
 as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 run_net="$as_user $BIN/redox-run-net --cpus 1 --memory 64M --disk $work/disk.img"
-NS unshare -m --propagation private env W="$work" RUNS="$RUNS" REDOX_NET_HELPER="$work/redox-net-helper" \
-	CH_BIN="$TRUE" bash -c '
-	set -e
-	mkdir "$W/ovl"; mount -t tmpfs rxn-etc "$W/ovl"; mkdir "$W/ovl/up" "$W/ovl/work"
-	mount -t overlay rxn-etc -o "lowerdir=/etc,upperdir=$W/ovl/up,workdir=$W/ovl/work" /etc
-	mkdir -p /etc/qemu; echo "allow br0" >/etc/qemu/bridge.conf
-	# /dev/net/tun is 0600 on some hosts; distributions ship 0666, which both the fast
-	# path and qemu-bridge-helper (it opens it with CAP_NET_ADMIN alone) rely on.
-	mknod -m 666 "$W/tun" c 10 200; mount --bind "$W/tun" /dev/net/tun
-	exec hyperfine -N --runs "$RUNS" --warmup 5 --style none --export-json "$W/handoff.json" \
-		--prepare "sh -c '\''$1'\''" -n floor "$2 $3" \
-		--prepare "sh -c '\''$1'\''" -n fast "$4 --tap fast0" \
-		--prepare "sh -c '\''$1'\''" -n helper "$4 --tap pool0" \
-		--prepare "sh -c '\''$1'\''" -n qemu-bridge-helper "$2 $5 $W/qemu-bridge-helper br0 $3"' \
-	_ "$fresh_pool" "$as_user" "$TRUE" "$run_net" "$BUILD/bench/qbh_client" >"$work/hyperfine.out" 2>&1 ||
-	{ cat "$work/hyperfine.out"; exit 1; }
+bench_qbh_ns br0 env REDOX_NET_HELPER="$HELPER" CH_BIN="$TRUE" \
+	hyperfine -N --runs "$RUNS" --warmup 5 --style none --export-json "$work/handoff.json" \
+	--prepare "sh -c '$fresh_pool'" -n floor "$as_user $TRUE" \
+	--prepare "sh -c '$fresh_pool'" -n fast "$run_net --tap fast0" \
+	--prepare "sh -c '$fresh_pool'" -n helper "$run_net --tap pool0" \
+	--prepare "sh -c '$fresh_pool'" -n qemu-bridge-helper "$as_user $BUILD/bench/qbh_client $QBH_SETUID br0 $TRUE" \
+	>"$work/hyperfine.out" 2>&1 || { cat "$work/hyperfine.out"; exit 1; }
 
-median() { jq -r ".results[] | select(.command == \"$1\") | .median * 1000" "$work/handoff.json"; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
-floor=$(median floor); fast=$(median fast); helper=$(median helper); qbh=$(median qemu-bridge-helper)
+floor=$(median "$work/handoff.json" floor) fast=$(median "$work/handoff.json" fast)
+helper=$(median "$work/handoff.json" helper) qbh=$(median "$work/handoff.json" qemu-bridge-helper)
 share=$(awk -v h="$helper" -v f="$fast" 'BEGIN { printf "%.3f", h - f }')
 printf 'hand-off, median of %d runs, each started as uid 65534 by setpriv, "VMM" = %s:\n' "$RUNS" "$TRUE"
 row() { printf '  %-44s %8.3f ms%s\n' "$1" "$2" "${3:+  ($3)}"; }
