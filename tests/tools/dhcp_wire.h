@@ -23,7 +23,42 @@ struct wire {
 };
 
 /**
- * wire_request() - start a BOOTREQUEST: op, htype, hlen, xid, flags, chaddr, cookie, option 53
+ * wire_header() - a BOOTREQUEST's fixed part: op, htype, hlen, xid, flags, chaddr, magic cookie
+ * @b:		at least WIRE_OPTIONS bytes
+ * @xid:	transaction id
+ * @mac:	client hardware address
+ * @broadcast:	set the broadcast flag (Redox's client does)
+ *
+ * Return: its length, where the options start.
+ */
+static inline size_t wire_header(uint8_t *b, uint32_t xid, const uint8_t mac[6], bool broadcast)
+{
+	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
+
+	memset(b, 0, WIRE_OPTIONS);
+	b[0] = 1;
+	b[1] = 1;
+	b[2] = 6;
+	xid = htonl(xid);
+	memcpy(b + 4, &xid, 4);
+	if (broadcast)
+		b[10] = 0x80;
+	memcpy(b + 28, mac, 6);
+	memcpy(b + 236, cookie, 4);
+	return WIRE_OPTIONS;
+}
+
+/* wire_append() - append option @code with @olen bytes of @data at @b + *@len */
+static inline void wire_append(uint8_t *b, size_t *len, uint8_t code, const void *data, uint8_t olen)
+{
+	b[(*len)++] = code;
+	b[(*len)++] = olen;
+	memcpy(b + *len, data, olen);
+	*len += olen;
+}
+
+/**
+ * wire_request() - start a BOOTREQUEST: the fixed part, then option 53
  * @w:		datagram
  * @type:	DHCP message type
  * @xid:	transaction id
@@ -33,31 +68,15 @@ struct wire {
 static inline void wire_request(struct wire *w, uint8_t type, uint32_t xid, const uint8_t mac[6],
 				bool broadcast)
 {
-	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
-
 	memset(w, 0, sizeof(*w));
-	w->b[0] = 1;
-	w->b[1] = 1;
-	w->b[2] = 6;
-	xid = htonl(xid);
-	memcpy(w->b + 4, &xid, 4);
-	if (broadcast)
-		w->b[10] = 0x80;
-	memcpy(w->b + 28, mac, 6);
-	memcpy(w->b + 236, cookie, 4);
-	w->len = WIRE_OPTIONS;
-	w->b[w->len++] = 53;
-	w->b[w->len++] = 1;
-	w->b[w->len++] = type;
+	w->len = wire_header(w->b, xid, mac, broadcast);
+	wire_append(w->b, &w->len, 53, &type, 1);
 }
 
 /* wire_opt() - append option @code with @len bytes of @data */
 static inline void wire_opt(struct wire *w, uint8_t code, const void *data, uint8_t len)
 {
-	w->b[w->len++] = code;
-	w->b[w->len++] = len;
-	memcpy(w->b + w->len, data, len);
-	w->len += len;
+	wire_append(w->b, &w->len, code, data, len);
 }
 
 /* wire_end() - append END and pad to the 300 bytes BOOTP relays expect */

@@ -7,8 +7,10 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tests/tools/dhcp_wire.h"
+
 /**
- * struct pkt - a datagram under construction
+ * struct pkt - a datagram under construction, larger than any the server accepts
  * @b:		bytes
  * @len:	bytes used
  */
@@ -25,30 +27,18 @@ struct pkt {
  */
 static inline void pkt_init(struct pkt *p, uint8_t type, uint8_t mac)
 {
-	static const uint8_t cookie[4] = { 99, 130, 83, 99 };
+	const uint8_t chaddr[6] = { 0x52, 0x54, 0, 0, 0, mac };
 
 	memset(p, 0, sizeof(*p));
-	p->b[0] = 1;
-	p->b[1] = 1;
-	p->b[2] = 6;
-	p->b[4] = 0x11, p->b[5] = 0x22, p->b[6] = 0x33, p->b[7] = 0x44;
-	p->b[28] = 0x52, p->b[29] = 0x54, p->b[33] = mac;
-	memcpy(p->b + 236, cookie, 4);
-	p->len = 240;
-	if (type) {
-		p->b[p->len++] = 53;
-		p->b[p->len++] = 1;
-		p->b[p->len++] = type;
-	}
+	p->len = wire_header(p->b, 0x11223344, chaddr, false);
+	if (type)
+		wire_append(p->b, &p->len, 53, &type, 1);
 }
 
 /* pkt_opt() - append option @code with @len bytes of @data */
 static inline void pkt_opt(struct pkt *p, uint8_t code, const void *data, uint8_t len)
 {
-	p->b[p->len++] = code;
-	p->b[p->len++] = len;
-	memcpy(p->b + p->len, data, len);
-	p->len += len;
+	wire_append(p->b, &p->len, code, data, len);
 }
 
 /* pkt_addr_opt() - append a four-byte address option */
