@@ -488,7 +488,8 @@ static const char *open_device(struct helper *h, int *status)
 		return "cannot open a netlink socket";
 	if (link_query(h->sk, h->req.ifname, &h->link)) {
 		memset(&h->link, 0, sizeof(h->link));
-		return "no such device (create it with 'sudo redox-netsetup up')";
+		return bridge ? "no such bridge (create it with 'sudo redox-netsetup up --bridge NAME')" :
+		       "no such device (create it with 'sudo redox-netsetup up')";
 	}
 	step(STEP_FOUND);
 	/* Authorise by the kind the kernel reports, never by the name alone. */
