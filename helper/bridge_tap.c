@@ -218,19 +218,24 @@ int bridge_tap_no_ipv6(const char *name)
  * @out:	the TAP as the kernel shows it afterwards
  *
  * The TAP must be up before the VM starts: Cloud Hypervisor up to v53 stops
- * on EIO at its first transmit to a down TAP.
+ * on EIO at its first transmit to a down TAP.  The change goes by ifindex,
+ * found with one lookup in the kernel's name hash (the TAP exists: the caller
+ * holds its fd); the one netlink query is afterwards, to check the result.
  *
  * Return: 0 or a negative errno.
  */
 int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
 		      struct link_state *out)
 {
-	int err = link_query(sk, name, out);
+	unsigned int ifindex = if_nametoindex(name);
+	int err = ifindex ? 0 : -errno;
 
 	if (!err)
-		err = link_attach_up(sk, out->ifindex, RN_IFGROUP, bridge_ifindex);
+		err = link_attach_up(sk, (int)ifindex, RN_IFGROUP, bridge_ifindex);
 	if (!err)
 		err = link_query(sk, name, out);
+	if (!err && (unsigned int)out->ifindex != ifindex)
+		err = -EAGAIN;
 	if (!err && (out->master != bridge_ifindex || out->group != RN_IFGROUP))
 		err = -EAGAIN;
 	return err;
