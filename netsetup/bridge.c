@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /* bridge.c - the bridge that carries the router address in bridge mode */
 #include <errno.h>
-#include <net/if.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
-#include <netlink/route/link/bridge.h>
 #include <sys/random.h>
 
 #include "lib/netlink.h"
@@ -20,32 +20,44 @@
  * explicitly (random, locally administered): a bridge whose address was
  * assigned by the kernel takes the lowest MAC of its ports, so it would change
  * each time a VM's TAP comes or goes, and every guest's ARP entry for the
- * router would go stale with it.  The bridge stays down; the link-up step
- * brings it up.
+ * router would go stale with it.
+ *
+ * Multicast snooping is off: guests' multicast is flooded like broadcast,
+ * which is what a small NAT network wants, and the kernel keeps no per-port
+ * multicast state, which it would otherwise set up and tear down for every
+ * VM's TAP (br_multicast_enable_port(), br_multicast_disable_port()).  libnl
+ * 3.7 has no setter for the bridge's own attributes, so the request is built
+ * with its message API.  The bridge stays down; the link-up step brings it up.
  *
  * Return: 0 or a negative errno (-EEXIST: the name exists).
  */
 int bridge_create(struct nl_sock *sk, const char *name)
 {
-	struct rtnl_link *link = rtnl_link_bridge_alloc();
+	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
+	struct nl_msg *msg;
+	struct nlattr *info, *data;
 	uint8_t mac[6];
-	struct nl_addr *addr;
-	int err = -ENOMEM;
+	int err;
 
-	if (getrandom(mac, sizeof(mac), 0) != (ssize_t)sizeof(mac)) {
-		rtnl_link_put(link);
+	if (getrandom(mac, sizeof(mac), 0) != (ssize_t)sizeof(mac))
 		return -EIO;
-	}
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);	/* unicast, locally administered */
-	addr = nl_addr_build(AF_LLC, mac, sizeof(mac));
-	if (link && addr) {
-		rtnl_link_set_name(link, name);
-		rtnl_link_set_addr(link, addr);
-		rtnl_link_set_group(link, RN_IFGROUP);
-		err = rtnl_link_add(sk, link, NLM_F_CREATE | NLM_F_EXCL);
-		err = err == -NLE_EXIST ? -EEXIST : err < 0 ? -EIO : 0;
+	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
+	if (!msg)
+		return -ENOMEM;
+	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	    nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
+	    nla_put(msg, IFLA_ADDRESS, sizeof(mac), mac) < 0 ||
+	    nla_put_u32(msg, IFLA_GROUP, RN_IFGROUP) < 0 ||
+	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
+	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
+	    nla_put_u8(msg, IFLA_BR_MCAST_SNOOPING, 0) < 0) {
+		nlmsg_free(msg);
+		return -ENOMEM;
 	}
-	nl_addr_put(addr);
-	rtnl_link_put(link);
-	return err;
+	nla_nest_end(msg, data);
+	nla_nest_end(msg, info);
+	err = nl_send_sync(sk, msg);	/* frees @msg */
+	return err == -NLE_EXIST ? -EEXIST : err < 0 ? -EIO : 0;
 }

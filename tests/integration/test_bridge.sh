@@ -16,6 +16,8 @@ check "the forward rule matches the bridge by name" sh -c "ip netns exec $ns nft
 check "the DHCP responder serves the bridge" grep -q "interface redoxbr0\|redoxbr0" "$run/dhcp.log"
 mac1=$(NS cat /sys/class/net/redoxbr0/address)
 check "the bridge has a fixed (user-set) MAC" test "$(NS cat /sys/class/net/redoxbr0/addr_assign_type)" = 3
+check "multicast snooping is off (no per-port multicast state per VM)" \
+	test "$(NS cat /sys/class/net/redoxbr0/bridge/multicast_snooping)" = 0
 LAST_OUTPUT=$(netsetup up --bridge redoxbr0 --dhcp --lease-dir "$run/leases" 2>&1)
 check_output "a second up changes nothing" "nothing changed"
 check "and keeps the bridge" test "$mac1" = "$(NS cat /sys/class/net/redoxbr0/address)"
