@@ -96,7 +96,7 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
 int runner_get_fds(const char *helper_path, const struct proto_request *req, int *fds,
 		   struct proto_reply *info, bool *via_helper)
 {
-	struct nl_sock *sk = nl_route_open();
+	struct nl_sock *sk;
 	struct link_state l;
 	const char *problem = NULL;
 	int err;
@@ -104,6 +104,7 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 	*via_helper = req->kind == PROTO_KIND_BRIDGE;
 	if (*via_helper)
 		return ask_helper(helper_path, req, fds, info);
+	sk = nl_route_open();
 	/* Its own branch: err = -errno would read 0, and then an unfilled @l, if errno were 0. */
 	if (!sk) {
 		log_err("cannot open a route netlink socket: %s", strerror(errno));
