@@ -148,7 +148,9 @@ part_bringup() {
 }
 
 # Part 2: the TAPs are made as `up` makes one (bench/taps.c), then put on the bridge and
-# up, as a VM's TAP that its user made persistent would be.  The one-by-one side deletes
+# up, as a VM's TAP that its user made persistent would be.  Each prepare waits a second
+# after making them: leftovers are old, and the kernel's deferred work from their
+# creation (linkwatch, RCU callbacks) would otherwise run inside the timed teardown.  The one-by-one side deletes
 # the same devices with one RTM_DELLINK each and leaves the nftables table to the next
 # prepare, so it does a little less.  The grouped run goes last and leaves the namespace
 # as down --all left it, to be checked.
@@ -156,11 +158,11 @@ part_teardown() {
 	local n=$TEARDOWN_N one many each left
 	local fresh="$down_cmd >/dev/null 2>&1; $BIN/redox-netsetup up --bridge redoxbr0 --address 172.16.0.1/21 --run-dir $state/run >/dev/null 2>&1"
 	NS hyperfine -N --runs "$EACH_RUNS" --style none --export-json "$state/each.json" \
-		--prepare "sh -c '$fresh; $BUILD/bench/taps create $n redoxbr0'" -n each "$BUILD/bench/taps delete-each" \
+		--prepare "sh -c '$fresh; $BUILD/bench/taps create $n redoxbr0; sleep 1'" -n each "$BUILD/bench/taps delete-each" \
 		>"$state/hyperfine.out" 2>&1 || { cat "$state/hyperfine.out" >&2; exit 1; }
 	NS hyperfine -N --runs "$TEARDOWN_RUNS" --style none --export-json "$state/teardown.json" \
-		--prepare "sh -c '$fresh; $BUILD/bench/taps create 1 redoxbr0'" -n one "$down_cmd" \
-		--prepare "sh -c '$fresh; $BUILD/bench/taps create $n redoxbr0'" -n many "$down_cmd" \
+		--prepare "sh -c '$fresh; $BUILD/bench/taps create 1 redoxbr0; sleep 1'" -n one "$down_cmd" \
+		--prepare "sh -c '$fresh; $BUILD/bench/taps create $n redoxbr0; sleep 1'" -n many "$down_cmd" \
 		>"$state/hyperfine.out" 2>&1 || { cat "$state/hyperfine.out" >&2; exit 1; }
 	left=$(NS ip -o link show group $((0x72786e)) | wc -l)
 	if [ "$left" != 0 ] || NS nft list table ip redox_net >/dev/null 2>&1; then

@@ -3,8 +3,8 @@
  * taps.c - benchmark tool: make or remove many persistent TAPs in redox-net's group.
  *
  *   taps create N [BRIDGE]  create t0..tN-1 the way `up` does (tap_create_persistent);
- *                        with BRIDGE, each is then put on it and up, as a VM's TAP that
- *                        its user made persistent would be
+ *                        with BRIDGE, each then gets IPv6 off, is put on it and up, as
+ *                        the helper does a VM's TAP, which its user then made persistent
  *   taps delete NAME     the minimal teardown: one RTM_DELLINK for one device
  *   taps delete-each     delete every device of the group, one request each
  *
@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "helper/bridge_tap.h"
 #include "lib/netlink.h"
 #include "netsetup/tap.h"
 #include "tests/tools/guard.h"
@@ -31,6 +32,8 @@ static int create(struct nl_sock *sk, int n, const char *bridge)
 
 		snprintf(name, sizeof(name), "t%d", i);
 		err = tap_create_persistent(sk, name, 1, &owner);
+		if (!err && bridge)
+			err = bridge_tap_no_ipv6(name);
 		if (!err && bridge)
 			err = link_query(sk, name, &l);
 		if (!err && bridge)
