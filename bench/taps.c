@@ -3,8 +3,9 @@
  * taps.c - benchmark tool: make or remove many persistent TAPs in redox-net's group.
  *
  *   taps create N [BRIDGE]  create t0..tN-1 the way `up` does (tap_create_persistent);
- *                        with BRIDGE, each then gets IPv6 off, is put on it and up, as
- *                        the helper does a VM's TAP, which its user then made persistent
+ *                        with BRIDGE, each then gets IPv6 off, is put on it, isolated,
+ *                        and up, as the helper does a VM's TAP, which its user then
+ *                        made persistent
  *   taps delete NAME     the minimal teardown: one RTM_DELLINK for one device
  *   taps delete-each     delete every device of the group, one request each
  *
@@ -37,7 +38,7 @@ static int create(struct nl_sock *sk, int n, const char *bridge)
 		if (!err && bridge)
 			err = link_query(sk, name, &l);
 		if (!err && bridge)
-			err = link_attach_up(sk, l.ifindex, RN_IFGROUP, br.ifindex);
+			err = link_attach_isolated_up(sk, l.ifindex, RN_IFGROUP, br.ifindex);
 	}
 	return err;
 }

@@ -81,6 +81,7 @@ int link_query(struct nl_sock *sk, const char *name, struct link_state *out);
 int link_list(struct nl_sock *sk, struct link_state **out, size_t *count);
 int link_set_group_up(struct nl_sock *sk, int ifindex, uint32_t group, bool up);
 int link_attach_up(struct nl_sock *sk, int ifindex, uint32_t group, int master);
+int link_attach_isolated_up(struct nl_sock *sk, int ifindex, uint32_t group, int master);
 int link_delete(struct nl_sock *sk, int ifindex);
 int link_delete_group(struct nl_sock *sk, uint32_t group);
 bool link_is_tap(const struct link_state *l);
