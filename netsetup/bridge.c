@@ -5,10 +5,13 @@
 #include <linux/rtnetlink.h>
 #include <netlink/netlink.h>
 #include <netlink/route/link.h>
+#include <stdio.h>
+#include <string.h>
 #include <sys/random.h>
 
 #include "lib/netlink.h"
 #include "netsetup/bridge.h"
+#include "netsetup/sysctl.h"
 
 /**
  * bridge_create() - create a bridge in redox-net's group, with a fixed MAC
@@ -60,4 +63,43 @@ int bridge_create(struct nl_sock *sk, const char *name)
 	nla_nest_end(msg, info);
 	err = nl_send_sync(sk, msg);	/* frees @msg */
 	return err == -NLE_EXIST ? -EEXIST : err < 0 ? -EIO : 0;
+}
+
+/**
+ * bridge_route_ports() - let the host route between the bridge's isolated ports
+ * @name:	the bridge
+ *
+ * Every VM's TAP is an isolated port (link_attach_isolated_up()), so a guest's
+ * ARP request for another guest reaches only the host.  proxy_arp_pvlan makes
+ * the host answer it with the bridge's MAC, and the packets then go guest ->
+ * host -> guest like any routed traffic (`iifname BRIDGE accept` in the forward
+ * chain; the masquerade rule leaves the subnet alone).  send_redirects off: the
+ * host would otherwise tell each guest to go direct, which isolation forbids.
+ * Both are settings of the device and vanish with it.
+ *
+ * Return: how many of the two were changed (0: already so), or a negative errno.
+ */
+int bridge_route_ports(const char *name)
+{
+	static const struct { const char *key, *value; } want[] = {
+		{ "proxy_arp_pvlan", "1" },
+		{ "send_redirects", "0" },
+	};
+	int changed = 0;
+
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		char key[96], now[16];
+		int err;
+
+		if (snprintf(key, sizeof(key), "net/ipv4/conf/%s/%s", name, want[i].key) >= (int)sizeof(key))
+			return -ENAMETOOLONG;
+		err = sysctl_read(key, now, sizeof(now));
+		if (!err && !strcmp(now, want[i].value))
+			continue;
+		err = err ? err : sysctl_write(key, want[i].value);
+		if (err)
+			return err;
+		changed++;
+	}
+	return changed;
 }

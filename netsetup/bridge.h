@@ -6,5 +6,6 @@
 struct nl_sock;
 
 int bridge_create(struct nl_sock *sk, const char *name);
+int bridge_route_ports(const char *name);
 
 #endif

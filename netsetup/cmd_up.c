@@ -239,6 +239,23 @@ static int step_macvtap(struct up_ctx *ctx)
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
+/*
+ * The bridge's own IPv4 settings, on a new bridge and on one an earlier `up`
+ * made: they belong to the device and go with it, so no record is needed.
+ */
+static int bridge_routing(struct up_ctx *ctx, const char *name)
+{
+	int n = bridge_route_ports(name);
+
+	if (n < 0) {
+		log_err("cannot set %s's proxy_arp_pvlan and send_redirects: %s", name, strerror(-n));
+		return RN_EXIT_FAILURE;
+	}
+	if (n > 0)
+		ctx->changed = true;
+	return 0;
+}
+
 static int step_bridge(struct up_ctx *ctx)
 {
 	const char *name = ctx->cfg->bridge;
@@ -247,7 +264,7 @@ static int step_bridge(struct up_ctx *ctx)
 
 	/* preflight made sure an existing device of this name is our bridge */
 	if (link_query(ctx->sk, name, &l) == 0)
-		return record(ctx, JREC_DEVICE, name, "bridge") ? RN_EXIT_FAILURE : 0;
+		return record(ctx, JREC_DEVICE, name, "bridge") ? RN_EXIT_FAILURE : bridge_routing(ctx, name);
 	if (record(ctx, JREC_DEVICE, name, "bridge"))
 		return RN_EXIT_FAILURE;
 	err = ACT(ctx, "bridge", bridge_create(ctx->sk, name));
@@ -259,7 +276,7 @@ static int step_bridge(struct up_ctx *ctx)
 	}
 	if (err && err != FAULT_ERR)
 		log_err("cannot create bridge %s: %s", name, strerror(-err));
-	return err ? RN_EXIT_FAILURE : 0;
+	return err ? RN_EXIT_FAILURE : bridge_routing(ctx, name);
 }
 
 static int step_address(struct up_ctx *ctx)

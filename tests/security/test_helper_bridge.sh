@@ -128,6 +128,24 @@ nsrun "$g1" ip addr add "$ip1/24" dev eth0; nsrun "$g2" ip addr add "$ip2/24" de
 check "VM 1 pings the host 172.16.0.1" nsrun "$g1" ping -c 1 -W 2 172.16.0.1
 check "VM 2 pings the host 172.16.0.1" nsrun "$g2" ping -c 1 -W 2 172.16.0.1
 check "VM 1 pings VM 2 across the bridge" nsrun "$g1" ping -c 1 -W 2 "$ip2"
+# --- VM ports are isolated: guests meet only through the host, never at layer 2
+brmac=$(NS cat /sys/class/net/redoxbr0/address)
+ports=$(NS ip -o link show master redoxbr0 type tun | awk -F': ' '{print $2}' | cut -d@ -f1)
+check "both VMs' bridge ports are isolated" \
+	test "$(for p in $ports; do NS cat "/sys/class/net/$p/brport/isolated"; done | tr -d '\n')" = 11
+check "redoxbr0 answers ARP between its ports (proxy_arp_pvlan 1, send_redirects 0)" \
+	test "$(NS cat /proc/sys/net/ipv4/conf/redoxbr0/proxy_arp_pvlan)$(NS cat /proc/sys/net/ipv4/conf/redoxbr0/send_redirects)" = 10
+check "VM 1 reaches VM 2 through the host: its ARP entry for VM 2 is the bridge's MAC" \
+	sh -c "ip netns exec $g1 ip neigh show $ip2 | grep -q 'lladdr $brmac'"
+nsrun "$g2" ping -c 1 -W 2 172.16.0.1 >/dev/null
+# A guest claims the router's address with unsolicited ARP: a peer on a plain bridge
+# would take it over its existing entry (arp_accept only guards new entries).
+nsrun "$g1" ip addr add 172.16.0.1/32 dev eth0
+check "VM 1 sends unsolicited ARP: 172.16.0.1 is at its own MAC" \
+	nsrun "$g1" busybox arping -U -c 2 -w 2 -I eth0 -s 172.16.0.1 172.16.0.1
+nsrun "$g1" ip addr del 172.16.0.1/32 dev eth0
+check "VM 1's forged ARP for 172.16.0.1 never reaches VM 2" \
+	sh -c "ip netns exec $g2 ip neigh show 172.16.0.1 | grep -q 'lladdr $brmac'"
 nsrun "$g1" ip route add default via 172.16.0.1; nsrun "$g2" ip route add default via 172.16.0.1
 # Routed guest traffic enters the IP layer on the bridge: 'iifname redoxbr0' matches it.
 NS nft add table ip probe
