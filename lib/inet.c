@@ -158,6 +158,19 @@ const char *mac_parse(const char *text, uint8_t out[RN_MAC_LEN])
 }
 
 /**
+ * mac_is_unicast() - is @mac an address one host can own?
+ * @mac:	six bytes
+ *
+ * Return: true when the I/G bit is clear and the address is not all zeroes.
+ */
+bool mac_is_unicast(const uint8_t mac[RN_MAC_LEN])
+{
+	static const uint8_t zero[RN_MAC_LEN];
+
+	return !(mac[0] & 1) && memcmp(mac, zero, RN_MAC_LEN);
+}
+
+/**
  * mac_format() - print a MAC as "xx:xx:xx:xx:xx:xx"
  * @mac:	six bytes
  * @out:	destination

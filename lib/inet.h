@@ -24,6 +24,7 @@ bool prefix_overlaps(const struct rn_prefix *a, const struct rn_prefix *b);
 void prefix_format(const struct rn_prefix *p, bool network, char out[RN_PREFIX_STRLEN]);
 
 const char *mac_parse(const char *text, uint8_t out[RN_MAC_LEN]);
+bool mac_is_unicast(const uint8_t mac[RN_MAC_LEN]);
 void mac_format(const uint8_t mac[RN_MAC_LEN], char out[RN_MAC_STRLEN]);
 
 #endif

@@ -394,12 +394,10 @@ static void set_destination(const struct dhcp_msg *req, struct dhcp_reply *rep)
 void dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_msg *req, bool unicast,
 			int64_t now, struct dhcp_reply *rep)
 {
-	static const uint8_t zero[6];
-
 	memset(rep, 0, sizeof(*rep));
 	if (req->op != BOOTREQUEST)
 		rep->note = "not a BOOTREQUEST";
-	else if ((req->chaddr[0] & 1) || !memcmp(req->chaddr, zero, 6))
+	else if (!mac_is_unicast(req->chaddr))
 		rep->note = "the client MAC is multicast or zero";
 	else if (req->giaddr.s_addr && !srv->cfg->allow_relay)
 		rep->note = "relayed (giaddr set) and relaying is off";

@@ -133,6 +133,21 @@ static void mac_parse_strict(void **state)
 	assert_non_null(mac_parse("52:54:00:12:34:567", mac));
 }
 
+static void mac_unicast_is_owned_by_one_host(void **state)
+{
+	static const uint8_t guest[RN_MAC_LEN] = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 },
+			     multicast[RN_MAC_LEN] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
+			     broadcast[RN_MAC_LEN] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff },
+			     zero[RN_MAC_LEN], last_byte[RN_MAC_LEN] = { 0, 0, 0, 0, 0, 1 };
+
+	(void)state;
+	assert_true(mac_is_unicast(guest));
+	assert_true(mac_is_unicast(last_byte));
+	assert_false(mac_is_unicast(multicast));
+	assert_false(mac_is_unicast(broadcast));
+	assert_false(mac_is_unicast(zero));
+}
+
 static void decimal_parse_strict(void **state)
 {
 	static const struct {
@@ -178,6 +193,7 @@ int main(void)
 		cmocka_unit_test(prefix_parse_strict),
 		cmocka_unit_test(prefix_overlap),
 		cmocka_unit_test(mac_parse_strict),
+		cmocka_unit_test(mac_unicast_is_owned_by_one_host),
 		cmocka_unit_test(decimal_parse_strict),
 	};
 
