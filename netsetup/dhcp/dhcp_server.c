@@ -361,6 +361,14 @@ static void on_inform(struct dhcp_server *srv, const struct dhcp_msg *req,
  * Through the relay when giaddr is set; a NAK by broadcast; to ciaddr when
  * the client has one; otherwise by broadcast, since the client cannot yet
  * answer ARP for its new address.
+ *
+ * A broadcast OFFER or ACK is still an IP broadcast, which is what a client
+ * that set the broadcast flag (Redox's always does) asks for, but it may go in
+ * an Ethernet frame to chaddr rather than to ff:ff:ff:ff:ff:ff: the bridge has
+ * learned chaddr from the request's own frame, so the reply reaches that VM's
+ * port alone instead of being copied to every port.  dhcp_parse() takes only
+ * htype 1 with hlen 6, so chaddr is an Ethernet address; it must also be one a
+ * single host owns.  A NAK stays a true broadcast, as §4.1 has it.
  */
 static void set_destination(const struct dhcp_msg *req, struct dhcp_reply *rep)
 {
@@ -377,6 +385,7 @@ static void set_destination(const struct dhcp_msg *req, struct dhcp_reply *rep)
 	} else {
 		rep->dest = DHCP_DEST_BROADCAST;
 		rep->dest_addr.s_addr = htonl(INADDR_BROADCAST);
+		rep->to_chaddr = rep->answer.type != DHCPNAK && mac_is_unicast(req->chaddr);
 	}
 }
 

@@ -16,7 +16,7 @@
 /* Where a reply goes (RFC 2131 §4.1). */
 enum dhcp_dest {
 	DHCP_DEST_NONE = 0,	/* no reply */
-	DHCP_DEST_BROADCAST,	/* 255.255.255.255:68 out of the receiving interface */
+	DHCP_DEST_BROADCAST,	/* 255.255.255.255:68 out of the receiving interface (see to_chaddr) */
 	DHCP_DEST_CIADDR,	/* ciaddr:68 */
 	DHCP_DEST_RELAY,	/* giaddr:67 (only with allow_relay) */
 };
@@ -26,6 +26,7 @@ enum dhcp_dest {
  * @dest:	where the reply goes; DHCP_DEST_NONE for no reply
  * @dest_addr:	destination address
  * @dest_port:	destination UDP port
+ * @to_chaddr:	a broadcast OFFER or ACK may go in an Ethernet frame to the request's chaddr alone
  * @answer:	what dhcp_build() should write
  * @commit:	a journal record was queued: send only after lease_store_commit() succeeds
  * @state:	the client state RFC 2131 §4.3.2 names (SELECTING, INIT-REBOOT, ...) or NULL
@@ -35,6 +36,7 @@ struct dhcp_reply {
 	enum dhcp_dest dest;
 	struct in_addr dest_addr;
 	uint16_t dest_port;
+	bool to_chaddr;
 	struct dhcp_answer answer;
 	bool commit;
 	const char *state;

@@ -417,6 +417,65 @@ static void strange_requests_dropped(void **state)
 	assert_int_equal(fx.rep.dest, DHCP_DEST_NONE);
 }
 
+/*
+ * A broadcast OFFER or ACK may go in a frame to chaddr; every other reply goes
+ * as it always did: a NAK by true broadcast, the rest by IP unicast.
+ */
+static void broadcast_offer_and_ack_go_to_chaddr(void **state)
+{
+	struct dhcp_msg m;
+	struct in_addr a;
+	struct pkt p;
+
+	(void)state;
+	pkt_init(&p, DHCPDISCOVER, 26);
+	p.b[10] = 0x80;			/* the broadcast flag, as Redox sets it */
+	assert_int_equal(handle(&p), DHCPOFFER);
+	assert_int_equal(fx.rep.dest, DHCP_DEST_BROADCAST);
+	assert_true(fx.rep.to_chaddr);
+	a = lease_for(26);		/* its SELECTING REQUEST's ACK */
+	assert_int_equal(fx.rep.dest, DHCP_DEST_BROADCAST);
+	assert_true(fx.rep.to_chaddr);
+	pkt_init(&p, DHCPDISCOVER, 27);
+	pkt_opt(&p, 80, "", 0);
+	assert_int_equal(handle(&p), DHCPACK);	/* rapid commit */
+	assert_true(fx.rep.to_chaddr);
+	/* A NAK stays a true broadcast. */
+	pkt_init(&p, DHCPREQUEST, 28);
+	pkt_addr_opt(&p, 50, inet_ntoa(a));
+	assert_int_equal(handle(&p), DHCPNAK);
+	assert_int_equal(fx.rep.dest, DHCP_DEST_BROADCAST);
+	assert_false(fx.rep.to_chaddr);
+	/* Replies to ciaddr and through a relay are IP unicast already. */
+	pkt_init(&p, DHCPREQUEST, 26);
+	pkt_set_addr(&p, 12, inet_ntoa(a));
+	assert_int_equal(handle_at(&p, true, NOW + 1800), DHCPACK);
+	assert_int_equal(fx.rep.dest, DHCP_DEST_CIADDR);
+	assert_false(fx.rep.to_chaddr);
+	pkt_init(&p, DHCPINFORM, 29);
+	pkt_set_addr(&p, 12, "172.16.0.201");
+	assert_int_equal(handle(&p), DHCPACK);
+	assert_false(fx.rep.to_chaddr);
+	fx.cfg.allow_relay = true;
+	pkt_init(&p, DHCPDISCOVER, 30);
+	pkt_set_addr(&p, 24, "10.9.9.9");
+	assert_int_equal(handle(&p), DHCPOFFER);
+	assert_int_equal(fx.rep.dest, DHCP_DEST_RELAY);
+	assert_false(fx.rep.to_chaddr);
+	/* No reply, no frame; and a chaddr that is not Ethernet never gets this far. */
+	pkt_init(&p, DHCPDISCOVER, 0);
+	p.b[28] = p.b[29] = 0;
+	assert_int_equal(handle(&p), 0);
+	assert_false(fx.rep.to_chaddr);
+	pkt_init(&p, DHCPDISCOVER, 31);
+	pkt_end(&p);
+	p.b[1] = 6;			/* htype IEEE 802 */
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), DHCP_PARSE_BAD_HW);
+	p.b[1] = 1;
+	p.b[2] = 16;			/* hlen */
+	assert_int_equal(dhcp_parse(p.b, p.len, &m), DHCP_PARSE_BAD_HW);
+}
+
 static void config_options_parsed_strictly(void **state)
 {
 	struct dhcp_config c;
@@ -471,6 +530,7 @@ int main(void)
 		T(relay_ignored_unless_allowed),
 		T(rapid_commit_acks_at_once),
 		T(strange_requests_dropped),
+		T(broadcast_offer_and_ack_go_to_chaddr),
 		cmocka_unit_test(config_options_parsed_strictly),
 	};
 
