@@ -273,22 +273,6 @@ static int prepare_queues(const struct vm *vm)
 	return 0;
 }
 
-static uint16_t ip_checksum(const uint8_t *p, size_t len)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i + 1 < len; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	if (len & 1)
-		sum += (uint32_t)p[len - 1] << 8;
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
-static void put16(uint8_t *p, uint16_t v) { p[0] = (uint8_t)(v >> 8); p[1] = (uint8_t)v; }
-static uint16_t get16(const uint8_t *p) { return (uint16_t)(p[0] << 8 | p[1]); }
-
 /* A frame is the 12-byte virtio-net header (all zero: no offloads) and then Ethernet. */
 static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t *src_mac, const uint8_t *src_ip,
 			const uint8_t *dst_mac, const uint8_t *dst_ip)
@@ -299,8 +283,8 @@ static size_t arp_frame(uint8_t *f, uint16_t op, const uint8_t *src_mac, const u
 	memset(f, 0, VNET_HDR + 60);
 	memcpy(e, op == 1 ? bcast : dst_mac, 6);
 	memcpy(e + 6, src_mac, 6);
-	put16(e + 12, 0x0806);
-	put16(a, 1); put16(a + 2, 0x0800); a[4] = 6; a[5] = 4; put16(a + 6, op);
+	wire_put16(e + 12, 0x0806);
+	wire_put16(a, 1); wire_put16(a + 2, 0x0800); a[4] = 6; a[5] = 4; wire_put16(a + 6, op);
 	memcpy(a + 8, src_mac, 6); memcpy(a + 14, src_ip, 4);
 	memcpy(a + 18, op == 1 ? zero : dst_mac, 6); memcpy(a + 24, dst_ip, 4);
 	return VNET_HDR + 60;
@@ -312,13 +296,13 @@ static size_t echo_frame(uint8_t *f, const uint8_t *src_mac, const uint8_t *dst_
 	size_t icmp_len = 8 + 32;
 
 	memset(f, 0, VNET_HDR + 14 + 20 + icmp_len);
-	memcpy(e, dst_mac, 6); memcpy(e + 6, src_mac, 6); put16(e + 12, 0x0800);
-	ip[0] = 0x45; put16(ip + 2, (uint16_t)(20 + icmp_len)); ip[8] = 64; ip[9] = 1;
+	memcpy(e, dst_mac, 6); memcpy(e + 6, src_mac, 6); wire_put16(e + 12, 0x0800);
+	ip[0] = 0x45; wire_put16(ip + 2, (uint16_t)(20 + icmp_len)); ip[8] = 64; ip[9] = 1;
 	memcpy(ip + 12, guest_ip, 4); memcpy(ip + 16, host_ip, 4);
-	put16(ip + 10, ip_checksum(ip, 20));
-	icmp[0] = 8; put16(icmp + 4, id); put16(icmp + 6, 1);
+	wire_put16(ip + 10, wire_checksum(ip, 20));
+	icmp[0] = 8; wire_put16(icmp + 4, id); wire_put16(icmp + 6, 1);
 	memcpy(icmp + 8, "redox-net ch_vmm echo payload...", 32);
-	put16(icmp + 2, ip_checksum(icmp, icmp_len));
+	wire_put16(icmp + 2, wire_checksum(icmp, icmp_len));
 	return VNET_HDR + 14 + 20 + icmp_len;
 }
 
@@ -362,8 +346,8 @@ static int wait_frame(const struct vm *vm, bool (*match)(const uint8_t *, size_t
 				continue;
 			if (match(e, (size_t)n - VNET_HDR, arg))
 				return 0;
-			if ((size_t)n >= VNET_HDR + 42 && get16(e + 12) == 0x0806 && get16(e + 20) == 1 &&
-			    !memcmp(e + 38, guest_ip, 4) &&
+			if ((size_t)n >= VNET_HDR + 42 && wire_get16(e + 12) == 0x0806 &&
+			    wire_get16(e + 20) == 1 && !memcmp(e + 38, guest_ip, 4) &&
 			    write(p[i].fd, reply, arp_frame(reply, 2, vm->mac, guest_ip, e + 22, e + 28)) < 0)
 				return fail("fd %d: writing an ARP reply: %s", p[i].fd, strerror(errno));
 		}
@@ -374,7 +358,7 @@ static int wait_frame(const struct vm *vm, bool (*match)(const uint8_t *, size_t
 /* The router's ARP reply to us; remembers its MAC in @arg. */
 static bool is_arp_reply(const uint8_t *e, size_t len, void *arg)
 {
-	if (len < 42 || get16(e + 12) != 0x0806 || get16(e + 20) != 2 ||
+	if (len < 42 || wire_get16(e + 12) != 0x0806 || wire_get16(e + 20) != 2 ||
 	    memcmp(e + 28, host_ip, 4) || memcmp(e + 38, guest_ip, 4))
 		return false;
 	memcpy(arg, e + 22, 6);
@@ -386,9 +370,9 @@ static bool is_echo_reply(const uint8_t *e, size_t len, void *arg)
 {
 	const uint8_t *ip = e + 14;
 
-	return len >= 14 + 28 && get16(e + 12) == 0x0800 && ip[9] == 1 &&
+	return len >= 14 + 28 && wire_get16(e + 12) == 0x0800 && ip[9] == 1 &&
 	       !memcmp(ip + 12, host_ip, 4) && !memcmp(ip + 16, guest_ip, 4) &&
-	       ip[(ip[0] & 15) * 4] == 0 && get16(ip + (ip[0] & 15) * 4 + 4) == *(uint16_t *)arg;
+	       ip[(ip[0] & 15) * 4] == 0 && wire_get16(ip + (ip[0] & 15) * 4 + 4) == *(uint16_t *)arg;
 }
 
 /*
@@ -441,41 +425,24 @@ struct frame_link {
 	uint32_t xid;
 };
 
-/* Ethernet broadcast, IPv4 0.0.0.0 -> 255.255.255.255, UDP 68 -> 67: a client with no address yet. */
+/* The DHCP datagram after a zeroed virtio-net header, in a client's frame (wire_frame()). */
 static int frame_send(void *ctx, struct wire *w)
 {
-	static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 	const struct frame_link *fl = ctx;
-	uint8_t f[VNET_HDR + 14 + 20 + 8 + sizeof(w->b)];
-	uint8_t *e = f + VNET_HDR, *ip = e + 14, *udp = ip + 20;
-	size_t ulen = 8 + w->len;
+	uint8_t f[VNET_HDR + WIRE_FRAME_HEADERS + sizeof(w->b)];
 
-	memset(f, 0, VNET_HDR + 14 + 20 + 8);
-	memcpy(e, bcast, 6); memcpy(e + 6, fl->vm->mac, 6); put16(e + 12, 0x0800);
-	ip[0] = 0x45; put16(ip + 2, (uint16_t)(20 + ulen)); ip[8] = 64; ip[9] = 17;
-	memset(ip + 16, 0xff, 4);
-	put16(ip + 10, ip_checksum(ip, 20));
-	put16(udp, 68); put16(udp + 2, 67); put16(udp + 4, (uint16_t)ulen);	/* UDP checksum 0: none */
-	memcpy(udp + 8, w->b, w->len);
-	return write(fl->vm->fds[0], f, VNET_HDR + 14 + 20 + ulen) < 0 ? -1 : 0;
+	memset(f, 0, VNET_HDR);
+	return write(fl->vm->fds[0], f, VNET_HDR + wire_frame(f + VNET_HDR, fl->vm->mac, w)) < 0 ? -1 : 0;
 }
 
 /* A UDP datagram to port 68 carrying a BOOTREPLY for our xid; copied to the link. */
 static bool is_dhcp_reply(const uint8_t *e, size_t len, void *arg)
 {
 	struct frame_link *fl = arg;
-	const uint8_t *ip = e + 14, *udp, *bootp;
-	size_t ihl, blen;
+	size_t blen;
+	const uint8_t *bootp = wire_frame_reply(e, len, &blen);
 
-	if (len < 14 + 20 + 8 + WIRE_OPTIONS || get16(e + 12) != 0x0800 || ip[9] != 17)
-		return false;
-	ihl = (size_t)(ip[0] & 15) * 4;
-	udp = ip + ihl;
-	if (14 + ihl + 8 + WIRE_OPTIONS > len || get16(udp + 2) != 68)
-		return false;
-	bootp = udp + 8;
-	blen = len - 14 - ihl - 8;
-	if (bootp[0] != 2 || wire_xid(bootp) != fl->xid)
+	if (!bootp || wire_xid(bootp) != fl->xid)
 		return false;
 	fl->len = blen < fl->size ? blen : fl->size;
 	memcpy(fl->reply, bootp, fl->len);

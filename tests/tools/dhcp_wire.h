@@ -148,6 +148,90 @@ static inline int wire_check_addr_opt(const uint8_t *b, size_t len, uint8_t code
 	return 0;
 }
 
+/* Ethernet, IPv4 with no options, UDP: what comes before the datagram in a frame. */
+#define WIRE_FRAME_HEADERS	(14 + 20 + 8)
+
+static inline void wire_put16(uint8_t *p, uint16_t v)
+{
+	p[0] = (uint8_t)(v >> 8);
+	p[1] = (uint8_t)v;
+}
+
+static inline uint16_t wire_get16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* wire_checksum() - Return: the Internet checksum (RFC 1071) of @len bytes, host byte order */
+static inline uint16_t wire_checksum(const uint8_t *p, size_t len)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/**
+ * wire_frame() - @w in the frame a client with no address sends it in
+ * @f:		at least WIRE_FRAME_HEADERS + @w->len bytes
+ * @mac:	the client's MAC, the frame's source
+ * @w:		datagram, END already appended
+ *
+ * Ethernet broadcast, IPv4 0.0.0.0 -> 255.255.255.255, UDP 68 -> 67 with no
+ * UDP checksum (0, which RFC 768 allows).
+ *
+ * Return: the frame's length.
+ */
+static inline size_t wire_frame(uint8_t *f, const uint8_t mac[6], const struct wire *w)
+{
+	uint8_t *ip = f + 14, *udp = ip + 20;
+	size_t ulen = 8 + w->len;
+
+	memset(f, 0, WIRE_FRAME_HEADERS);
+	memset(f, 0xff, 6);
+	memcpy(f + 6, mac, 6);
+	wire_put16(f + 12, 0x0800);
+	ip[0] = 0x45;
+	wire_put16(ip + 2, (uint16_t)(20 + ulen));
+	ip[8] = 64;
+	ip[9] = 17;
+	memset(ip + 16, 0xff, 4);
+	wire_put16(ip + 10, wire_checksum(ip, 20));
+	wire_put16(udp, 68);
+	wire_put16(udp + 2, 67);
+	wire_put16(udp + 4, (uint16_t)ulen);
+	memcpy(udp + 8, w->b, w->len);
+	return WIRE_FRAME_HEADERS + w->len;
+}
+
+/**
+ * wire_frame_reply() - the BOOTREPLY an Ethernet frame carries, if it carries one
+ * @e:		frame, from its Ethernet header
+ * @len:	its length
+ * @blen:	set to the BOOTP datagram's length
+ *
+ * Return: the datagram (IPv4, UDP to port 68, op BOOTREPLY), or NULL.
+ */
+static inline const uint8_t *wire_frame_reply(const uint8_t *e, size_t len, size_t *blen)
+{
+	const uint8_t *ip = e + 14, *udp;
+	size_t ihl;
+
+	if (len < WIRE_FRAME_HEADERS + WIRE_OPTIONS || wire_get16(e + 12) != 0x0800 || ip[9] != 17)
+		return NULL;
+	ihl = (size_t)(ip[0] & 15) * 4;
+	udp = ip + ihl;
+	if (14 + ihl + 8 + WIRE_OPTIONS > len || wire_get16(udp + 2) != 68 || udp[8] != 2)
+		return NULL;
+	*blen = len - 14 - ihl - 8;
+	return udp + 8;
+}
+
 /**
  * struct wire_link - how a test client moves datagrams: a socket, or raw frames on a TAP fd
  * @send_once:	send @w (END is appended by the caller) to port 67 by broadcast; 0 or -1
