@@ -2,6 +2,8 @@
 /* dhcp_loop.c - the DHCP responder's socket, privilege drop and event loop */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <linux/if_ether.h>
+#include <linux/if_packet.h>
 #include <net/if.h>
 #include <poll.h>
 #include <signal.h>
@@ -16,6 +18,7 @@
 #include "lib/escape.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
+#include "netsetup/dhcp/dhcp_frame.h"
 #include "netsetup/dhcp/dhcp_loop.h"
 #include "netsetup/dhcp/dhcp_privs.h"
 #include "netsetup/dhcp/dhcp_server.h"
@@ -32,6 +35,8 @@
  * @len:	reply length, 0 when there is no reply
  * @dst:	destination address and port
  * @ifindex:	interface the request came in on, and the reply leaves by
+ * @to_chaddr:	send it in a frame to @chaddr rather than to the Ethernet broadcast address
+ * @chaddr:	the client's MAC
  * @commit:	the reply depends on journal records queued for this batch
  * @log:	the exchange's log line, printed once its fate is known
  */
@@ -40,6 +45,8 @@ struct outgoing {
 	size_t len;
 	struct sockaddr_in dst;
 	int ifindex;
+	bool to_chaddr;
+	uint8_t chaddr[RN_MAC_LEN];
 	bool commit;
 	char log[LOG_LINE];
 };
@@ -48,6 +55,8 @@ struct outgoing {
  * struct loop - the running responder
  * @cfg:	configuration
  * @sock:	UDP socket bound to 0.0.0.0:67
+ * @frame_sock:	AF_PACKET socket for replies to the client's MAC, or -1 (see open_frame_socket())
+ * @frame_failed: a send on @frame_sock failed once already (it is logged once)
  * @sigfd:	signalfd for SIGTERM and SIGINT
  * @leases:	lease store
  * @srv:	decision state
@@ -59,7 +68,8 @@ struct outgoing {
  */
 struct loop {
 	const struct dhcp_config *cfg;
-	int sock, sigfd;
+	int sock, frame_sock, sigfd;
+	bool frame_failed;
 	struct lease_store *leases;
 	struct dhcp_server srv;
 	unsigned int ifindex[DHCP_MAX_IFACES];
@@ -100,6 +110,37 @@ static int open_socket(void)
 		return -1;
 	}
 	return fd;
+}
+
+/**
+ * open_frame_socket() - the socket that sends a broadcast OFFER or ACK to one MAC
+ *
+ * The UDP socket's broadcast goes to ff:ff:ff:ff:ff:ff, which a bridge copies
+ * to every port, so with N VMs every lease costs N copies.  The same IP packet
+ * in a frame to chaddr reaches the client's port alone (dhcp_server.c,
+ * set_destination()).  AF_PACKET with SOCK_DGRAM: the kernel writes the
+ * Ethernet header, dhcp_frame_build() the IP and UDP ones.  Protocol 0 means
+ * it receives nothing, so nothing ever waits to be read from it.
+ *
+ * Opening it needs CAP_NET_RAW, so this runs before the privilege drop;
+ * sending on it afterwards needs none.  Without it the responder still works:
+ * every reply goes out of the UDP socket, as before.
+ *
+ * Return: the socket, or -1 with the reason logged (once, here).
+ */
+static int open_frame_socket(void)
+{
+	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+
+	if (fd >= 0)
+		return fd;
+	if (errno == EPERM || errno == EACCES)
+		log_warn("no CAP_NET_RAW: OFFERs and ACKs go to the Ethernet broadcast address, "
+			 "which a bridge copies to every port (grant CAP_NET_RAW to send them to the client's MAC)");
+	else
+		log_warn("cannot open a packet socket (%s): OFFERs and ACKs go to the Ethernet "
+			 "broadcast address", strerror(errno));
+	return -1;
 }
 
 /**
@@ -245,13 +286,53 @@ static int receive_one(struct loop *lp, int64_t now)
 		o->dst.sin_addr = rep.dest_addr;
 		o->dst.sin_port = htons(rep.dest_port);
 		o->ifindex = pi->ipi_ifindex;
+		o->to_chaddr = rep.to_chaddr;
+		memcpy(o->chaddr, req.chaddr, RN_MAC_LEN);
 	}
 	lp->n_out++;
 	return 1;
 }
 
 /**
- * send_reply() - send one reply out of the interface its request came in on
+ * send_frame() - send one reply as an IPv4 packet in a frame to the client's MAC
+ * @lp:		loop, with a frame socket
+ * @o:		exchange with a built reply and to_chaddr set
+ *
+ * The packet is the one send_udp() would send, source the server address,
+ * port 67, destination o->dst; only the frame's destination differs.  It
+ * leaves by the interface the request came in on.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+static int send_frame(const struct loop *lp, const struct outgoing *o)
+{
+	const struct dhcp_frame_addr a = {
+		.src = lp->cfg->server.addr, .dst = o->dst.sin_addr,
+		.sport = DHCP_SERVER_PORT, .dport = ntohs(o->dst.sin_port),
+	};
+	struct sockaddr_ll to = {
+		.sll_family = AF_PACKET, .sll_protocol = htons(ETH_P_IP),
+		.sll_ifindex = o->ifindex, .sll_halen = ETH_ALEN,
+	};
+	uint8_t pkt[DHCP_FRAME_MAX];
+	size_t n = dhcp_frame_build(&a, o->buf, o->len, pkt, sizeof(pkt));
+	ssize_t sent;
+
+	if (!n) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	memcpy(to.sll_addr, o->chaddr, ETH_ALEN);
+	sent = sendto(lp->frame_sock, pkt, n, 0, (const struct sockaddr *)&to, sizeof(to));
+	if (sent >= 0 && (size_t)sent != n) {
+		errno = EMSGSIZE;
+		return -1;
+	}
+	return sent < 0 ? -1 : 0;
+}
+
+/**
+ * send_udp() - send one reply from the UDP socket out of the interface its request came in on
  * @lp:		loop
  * @o:		exchange with a built reply
  *
@@ -261,7 +342,7 @@ static int receive_one(struct loop *lp, int64_t now)
  *
  * Return: 0, or -1 with errno set.
  */
-static int send_reply(const struct loop *lp, const struct outgoing *o)
+static int send_udp(const struct loop *lp, const struct outgoing *o)
 {
 	union {
 		char buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
@@ -283,6 +364,30 @@ static int send_reply(const struct loop *lp, const struct outgoing *o)
 	c->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
 	return sendmsg(lp->sock, &mh, 0) < 0 ? -1 : 0;
+}
+
+/**
+ * send_reply() - send one reply: in a frame to the client's MAC when it may, else by UDP
+ * @lp:		loop
+ * @o:		exchange with a built reply
+ *
+ * A frame that cannot be sent (the interface's MTU is below the packet's
+ * size, its queue is full, ...) costs the client nothing: the reply goes out
+ * of the UDP socket instead.  The first such failure is logged, the rest not.
+ *
+ * Return: 0, or -1 with errno set.
+ */
+static int send_reply(struct loop *lp, const struct outgoing *o)
+{
+	if (o->to_chaddr && lp->frame_sock >= 0) {
+		if (!send_frame(lp, o))
+			return 0;
+		if (!lp->frame_failed)
+			log_warn("cannot send a reply in a frame to the client's MAC (%s): sending it by "
+				 "broadcast; later failures like it are not logged", strerror(errno));
+		lp->frame_failed = true;
+	}
+	return send_udp(lp, o);
 }
 
 /**
@@ -354,7 +459,8 @@ static void run(struct loop *lp)
  * @cfg:	configuration (dhcp_config_defaults() plus options); checked here
  * @ready_fd:	written to once and closed when the responder listens, or -1
  *
- * Order matters: resolve the user, bind port 67, open the lease journal and
+ * Order matters: resolve the user, bind port 67, open the packet socket (the
+ * one step that may fail without stopping us), open the lease journal and
  * hand its directory to that user, then drop every privilege before the
  * first datagram is read.  Redox's client sends one DISCOVER and never
  * retransmits, so whoever starts the guest must know the socket is bound:
@@ -383,12 +489,13 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 	if (!lp)
 		return RN_EXIT_FAILURE;
 	lp->cfg = cfg;
-	lp->sigfd = -1;
+	lp->frame_sock = lp->sigfd = -1;
 	dhcp_subnet_range(cfg, &base, &count);
 	if ((lp->sock = open_socket()) < 0) {
 		rc = errno == EACCES ? RN_EXIT_PRIVILEGE : errno == EADDRINUSE ? RN_EXIT_CONFLICT : rc;
 		goto out;
 	}
+	lp->frame_sock = open_frame_socket();
 	if (lease_store_open(&lp->leases, cfg->lease_dir, base, count, (int64_t)time(NULL)) ||
 	    (geteuid() == 0 && lease_store_chown(lp->leases, uid, gid)))
 		goto out;
@@ -416,6 +523,8 @@ out:
 	lease_store_close(lp->leases);
 	if (lp->sock >= 0)
 		close(lp->sock);
+	if (lp->frame_sock >= 0)
+		close(lp->frame_sock);
 	if (lp->sigfd >= 0)
 		close(lp->sigfd);
 	free(lp);
