@@ -7,12 +7,21 @@
 #include "lib/caps.h"
 
 /**
+ * caps_have() - Return: true if @cap is in the effective set
+ * @cap:	a CAP_* value
+ */
+bool caps_have(int cap)
+{
+	capng_get_caps_process();
+	return capng_have_capability(CAPNG_EFFECTIVE, (unsigned int)cap);
+}
+
+/**
  * caps_have_net_admin() - Return: true if CAP_NET_ADMIN is in the effective set
  */
 bool caps_have_net_admin(void)
 {
-	capng_get_caps_process();
-	return capng_have_capability(CAPNG_EFFECTIVE, CAP_NET_ADMIN);
+	return caps_have(CAP_NET_ADMIN);
 }
 
 /**

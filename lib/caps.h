@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 
+bool caps_have(int cap);
 bool caps_have_net_admin(void);
 int caps_keep_only(const int *caps, int ncaps);
 

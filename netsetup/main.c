@@ -17,13 +17,20 @@
 #define CAPS_STOP	CAP_BIT(CAP_KILL)
 /*
  * What the DHCP responder needs until dhcp_serve() drops to its own user:
- * bind port 67; take over a lease directory that an earlier run gave to that
+ * bind port 67; open the packet socket that sends OFFERs and ACKs to the
+ * client's MAC; take over a lease directory that an earlier run gave to that
  * user (read and write it, chown and chmod it); change uid and gid; clear the
- * bounding set.  See netsetup/dhcp/dhcp_privs.c.
+ * bounding set.  See netsetup/dhcp/dhcp_privs.c and dhcp_loop.c.
  */
-#define CAPS_DHCP	(CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_DAC_OVERRIDE) |	\
-			 CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) | CAP_BIT(CAP_SETUID) |	\
-			 CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_SETPCAP))
+#define CAPS_DHCP	(CAP_BIT(CAP_NET_BIND_SERVICE) | CAP_BIT(CAP_NET_RAW) |		\
+			 CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) |	\
+			 CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_SETPCAP))
+/*
+ * Kept only when the process has them: a service manager may withhold
+ * CAP_NET_RAW, and the responder then sends its OFFERs and ACKs to the
+ * Ethernet broadcast address, as it did before it had a packet socket.
+ */
+#define CAPS_OPTIONAL	CAP_BIT(CAP_NET_RAW)
 
 /**
  * struct command - one subcommand
@@ -67,7 +74,9 @@ static void usage(FILE *out)
  *
  * redox-netsetup is run as root, but the network commands need only
  * CAP_NET_ADMIN (as uid 0 it still owns /run, /proc/sys and /dev/net/tun),
- * and the DHCP responder only what CAPS_DHCP lists.
+ * and the DHCP responder only what CAPS_DHCP lists.  A capability in
+ * CAPS_OPTIONAL that the process does not have is left out rather than
+ * asked for, which would fail.
  *
  * Return: 0, or an exit code.
  */
@@ -83,7 +92,7 @@ static int drop_privileges(const struct command *cmd, bool privileged)
 		return RN_EXIT_PRIVILEGE;
 	}
 	for (int c = 0; c < 64; c++)
-		if (cmd->caps & CAP_BIT(c))
+		if ((cmd->caps & CAP_BIT(c)) && (!(CAPS_OPTIONAL & CAP_BIT(c)) || caps_have(c)))
 			keep[n++] = c;
 	if (caps_keep_only(keep, n)) {
 		log_err("cannot drop the capabilities '%s' does not need", cmd->name);
