@@ -15,6 +15,8 @@
  *   dirsync    fsync() of a directory (after the compaction's rename)
  *   ftruncate  ftruncate() of the journal (cutting off a failed append)
  *   rename     renameat() onto the journal (the compaction's last step)
+ *   sendto     sendto() to an AF_PACKET address: the DHCP responder's reply in a
+ *              frame to the client's MAC (any file name; EIO or ENOSPC as above)
  *
  * Every other call, and every call on any other file, goes straight through.
  * Each injected failure is reported on stderr as "fault_io: CALL failed with
@@ -30,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -180,4 +183,16 @@ int renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpat
 	if (is_lease_name(newpath) && armed("rename"))
 		return inject("rename");
 	return real(olddirfd, oldpath, newdirfd, newpath);
+}
+
+ssize_t sendto(int fd, const void *buf, size_t len, int flags, const struct sockaddr *to, socklen_t tolen)
+{
+	static ssize_t (*real)(int, const void *, size_t, int, const struct sockaddr *, socklen_t);
+
+	if (!real)
+		real = (ssize_t (*)(int, const void *, size_t, int, const struct sockaddr *, socklen_t))
+			next("sendto");
+	if (to && tolen >= sizeof(sa_family_t) && to->sa_family == AF_PACKET && armed("sendto"))
+		return inject("sendto of a frame");
+	return real(fd, buf, len, flags, to, tolen);
 }
