@@ -138,7 +138,8 @@ in
       };
     };
 
-    # The responder binds port 67 and then drops to nobody; it needs the TAP up first.
+    # The responder binds port 67 and opens a packet socket (CAP_NET_RAW, so replies go to the
+    # client's MAC), then drops to nobody; it needs the TAP up first.
     systemd.services.redox-net-dhcp = mkIf (cfg.dhcp.enable && cfg.dhcp.separateUnit) {
       description = "redox-net DHCP responder for Cloud Hypervisor and QEMU guests";
       documentation = [ "man:redox-netsetup(8)" ];
