@@ -222,9 +222,9 @@ int bridge_tap_no_ipv6(const char *name)
  * (link_attach_isolated_up()): a guest cannot see, spoof or flood the other
  * users' guests at layer 2, and no broadcast of one VM is copied to the ports
  * of all the others, so a DHCP exchange costs the same with 10 VMs on the
- * bridge or 1,000.  The change goes by ifindex,
- * found with one lookup in the kernel's name hash (the TAP exists: the caller
- * holds its fd); the one netlink query is afterwards, to check the result.
+ * bridge or 1,000.  The change goes by ifindex, found with one lookup in the
+ * kernel's name hash (the TAP exists: the caller holds its fd); the one
+ * netlink query is afterwards, to check the result.
  *
  * Return: 0 or a negative errno.
  */
@@ -238,9 +238,8 @@ int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
 		err = link_attach_isolated_up(sk, (int)ifindex, RN_IFGROUP, bridge_ifindex);
 	if (!err)
 		err = link_query(sk, name, out);
-	if (!err && (unsigned int)out->ifindex != ifindex)
-		err = -EAGAIN;
-	if (!err && (out->master != bridge_ifindex || out->group != RN_IFGROUP))
+	if (!err && ((unsigned int)out->ifindex != ifindex || out->master != bridge_ifindex ||
+		     out->group != RN_IFGROUP))
 		err = -EAGAIN;
 	return err;
 }

@@ -348,8 +348,7 @@ int link_attach_up(struct nl_sock *sk, int ifindex, uint32_t group, int master)
  * attributes only from a device that already has its bridge, so this is two
  * requests: the group and the bridge with the device still down, then
  * IFLA_BRPORT_ISOLATED and IFF_UP together, so the port never forwards a
- * frame before it is isolated.  libnl 3.7 has no setter for bridge-port
- * attributes; the second request is built with its message API.
+ * frame before it is isolated (link_send_info()).
  *
  * Return: 0 or a negative errno.
  */
@@ -357,26 +356,50 @@ int link_attach_isolated_up(struct nl_sock *sk, int ifindex, uint32_t group, int
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_index = ifindex,
 				 .ifi_flags = IFF_UP, .ifi_change = IFF_UP };
-	struct nlattr *info, *data;
 	struct nl_msg *msg;
 	int err = link_change(sk, ifindex, group, master, false);
 
 	if (err)
 		return err;
 	msg = nlmsg_alloc_simple(RTM_NEWLINK, 0);
-	if (!msg)
-		return -ENOMEM;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
-	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_SLAVE_KIND, "bridge") < 0 ||
-	    !(data = nla_nest_start(msg, IFLA_INFO_SLAVE_DATA)) ||
-	    nla_put_u8(msg, IFLA_BRPORT_ISOLATED, 1) < 0) {
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
+	return nle_to_errno(link_send_info(sk, msg, IFLA_INFO_SLAVE_KIND, IFLA_INFO_SLAVE_DATA,
+					   IFLA_BRPORT_ISOLATED, 1));
+}
+
+/**
+ * link_send_info() - end an RTM_NEWLINK with "bridge" link info holding one u8, and send it
+ * @sk:		route socket
+ * @msg:	the request so far (ifinfomsg and any attributes); always freed
+ * @kind_attr:	IFLA_INFO_KIND (the bridge itself) or IFLA_INFO_SLAVE_KIND (a port)
+ * @data_attr:	IFLA_INFO_DATA or IFLA_INFO_SLAVE_DATA, to match
+ * @attr:	an IFLA_BR_* or IFLA_BRPORT_* attribute
+ * @value:	its value
+ *
+ * libnl 3.7 has setters for neither the bridge's nor its ports' attributes,
+ * so bridge_create() and link_attach_isolated_up() nest them with its message
+ * API, here, and wait for the kernel's answer.
+ *
+ * Return: 0 or a negative libnl error (-NLE_NOMEM if the message did not fit).
+ */
+int link_send_info(struct nl_sock *sk, struct nl_msg *msg, int kind_attr, int data_attr,
+		   int attr, uint8_t value)
+{
+	struct nlattr *info, *data;
+
+	if (!(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
+	    nla_put_string(msg, kind_attr, "bridge") < 0 ||
+	    !(data = nla_nest_start(msg, data_attr)) ||
+	    nla_put_u8(msg, attr, value) < 0) {
+		nlmsg_free(msg);
+		return -NLE_NOMEM;
+	}
 	nla_nest_end(msg, data);
 	nla_nest_end(msg, info);
-	return nle_to_errno(nl_send_sync(sk, msg));	/* frees @msg */
+	return nl_send_sync(sk, msg);	/* frees @msg */
 }
 
 /**

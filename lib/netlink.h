@@ -10,6 +10,7 @@
 
 #include "lib/inet.h"
 
+struct nl_msg;
 struct nl_sock;
 
 /*
@@ -82,6 +83,8 @@ int link_list(struct nl_sock *sk, struct link_state **out, size_t *count);
 int link_set_group_up(struct nl_sock *sk, int ifindex, uint32_t group, bool up);
 int link_attach_up(struct nl_sock *sk, int ifindex, uint32_t group, int master);
 int link_attach_isolated_up(struct nl_sock *sk, int ifindex, uint32_t group, int master);
+int link_send_info(struct nl_sock *sk, struct nl_msg *msg, int kind_attr, int data_attr,
+		   int attr, uint8_t value);
 int link_delete(struct nl_sock *sk, int ifindex);
 int link_delete_group(struct nl_sock *sk, uint32_t group);
 bool link_is_tap(const struct link_state *l);

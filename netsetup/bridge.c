@@ -29,8 +29,8 @@
  * which is what a small NAT network wants, and the kernel keeps no per-port
  * multicast state, which it would otherwise set up and tear down for every
  * VM's TAP (br_multicast_enable_port(), br_multicast_disable_port()).  libnl
- * 3.7 has no setter for the bridge's own attributes, so the request is built
- * with its message API.  The bridge stays down; the link-up step brings it up.
+ * 3.7 has no setter for it: link_send_info() adds it to the request.  The
+ * bridge stays down; the link-up step brings it up.
  *
  * Return: 0 or a negative errno (-EEXIST: the name exists).
  */
@@ -38,7 +38,6 @@ int bridge_create(struct nl_sock *sk, const char *name)
 {
 	struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC };
 	struct nl_msg *msg;
-	struct nlattr *info, *data;
 	uint8_t mac[6];
 	int err;
 
@@ -46,23 +45,15 @@ int bridge_create(struct nl_sock *sk, const char *name)
 		return -EIO;
 	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);	/* unicast, locally administered */
 	msg = nlmsg_alloc_simple(RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL);
-	if (!msg)
-		return -ENOMEM;
-	if (nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
+	if (!msg || nlmsg_append(msg, &ifi, sizeof(ifi), NLMSG_ALIGNTO) < 0 ||
 	    nla_put_string(msg, IFLA_IFNAME, name) < 0 ||
 	    nla_put(msg, IFLA_ADDRESS, sizeof(mac), mac) < 0 ||
-	    nla_put_u32(msg, IFLA_GROUP, RN_IFGROUP) < 0 ||
-	    !(info = nla_nest_start(msg, IFLA_LINKINFO)) ||
-	    nla_put_string(msg, IFLA_INFO_KIND, "bridge") < 0 ||
-	    !(data = nla_nest_start(msg, IFLA_INFO_DATA)) ||
-	    nla_put_u8(msg, IFLA_BR_MCAST_SNOOPING, 0) < 0) {
+	    nla_put_u32(msg, IFLA_GROUP, RN_IFGROUP) < 0) {
 		nlmsg_free(msg);
 		return -ENOMEM;
 	}
-	nla_nest_end(msg, data);
-	nla_nest_end(msg, info);
-	err = nl_send_sync(sk, msg);	/* frees @msg */
-	return err == -NLE_EXIST ? -EEXIST : err < 0 ? -EIO : 0;
+	err = link_send_info(sk, msg, IFLA_INFO_KIND, IFLA_INFO_DATA, IFLA_BR_MCAST_SNOOPING, 0);
+	return err == -NLE_EXIST ? -EEXIST : err == -NLE_NOMEM ? -ENOMEM : err < 0 ? -EIO : 0;
 }
 
 /**
