@@ -8,11 +8,15 @@
 #   make demo            the whole up / traffic / down flow in throwaway namespaces
 #   make fuzz            long fuzz campaigns (FUZZ_SECONDS per target)
 #   make install         PREFIX=/usr/local DESTDIR= HELPER_GROUP=redox-net SETUID=yes
+#                        (HELPER_PATH= the helper path compiled into redox-run-net)
 
 PREFIX      ?= /usr/local
 BINDIR      ?= $(PREFIX)/bin
 SBINDIR     ?= $(PREFIX)/sbin
 LIBEXECDIR  ?= $(PREFIX)/libexec/redox-net
+# The helper path compiled into redox-run-net.  LIBEXECDIR is where `make install` puts the
+# helper; they differ where the installed file cannot be setuid (NixOS: /run/wrappers/bin).
+HELPER_PATH ?= $(LIBEXECDIR)/redox-net-helper
 MANDIR      ?= $(PREFIX)/share/man
 UNITDIR     ?= $(PREFIX)/lib/systemd/system
 SYSCONFDIR  ?= /etc
@@ -52,7 +56,7 @@ endif
 
 CPPFLAGS += -I. -D_GNU_SOURCE -DREDOX_NET_VERSION='"$(VERSION)"' \
             -DREDOX_NET_POLICY_FILE='"$(POLICY_FILE)"' \
-            -DREDOX_NET_HELPER_PATH='"$(LIBEXECDIR)/redox-net-helper"'
+            -DREDOX_NET_HELPER_PATH='"$(HELPER_PATH)"'
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) $(HARDENING) $(SAN_FLAGS) $(PKG_CFLAGS)
 LDFLAGS  += $(LD_HARDENING) $(SAN_FLAGS)
