@@ -162,7 +162,7 @@ static const struct option_def option_defs[] = {
 	{ "group", "GROUP", FOR_UP, set_group, "group allowed to open the TAP, instead of --owner" },
 	{ "queues", "N", FOR_UP, set_queues, "TAP queues, 1 to 256; more than 1 makes it multi-queue" },
 	{ "uplink", "IFACE", FOR_UP | FOR_DOCTOR, set_uplink, "masquerade only traffic leaving through IFACE" },
-	{ "macvtap", "NAME", NET_CMDS, set_macvtap, "create a macvtap NAME on --link instead of a TAP" },
+	{ "macvtap", "NAME", ALL_CMDS, set_macvtap, "create a macvtap NAME on --link instead of a TAP; dhcp: refused" },
 	{ "link", "IFACE", FOR_UP, set_link, "the macvtap's host interface" },
 	{ "mac", "MAC", FOR_UP, set_mac, "guest MAC, which the macvtap takes (default 52:54:00:12:34:56)" },
 	{ "mode", "MODE", FOR_UP, set_mode, "macvtap mode: bridge (default), vepa, private, passthru" },
@@ -194,6 +194,26 @@ static const struct option_def *find_def(const char *name, unsigned int command)
 		if (!strcmp(option_defs[i].name, name) && (option_defs[i].commands & command))
 			return &option_defs[i];
 	return NULL;
+}
+
+/**
+ * config_option_arg() - whether an option, named without its dashes, takes a value
+ * @name:	"config", or an option of any subcommand, e.g. "run-dir"
+ *
+ * main() uses it to find the command after options written before it, as in
+ * `redox-netsetup --config FILE up`.
+ *
+ * Return: 1 if it takes a value, 0 for a flag, -1 if no subcommand knows it.
+ */
+int config_option_arg(const char *name)
+{
+	const struct option_def *def = find_def(name, ALL_CMDS);
+
+	if (!strcmp(name, "config"))
+		return 1;
+	if (!strcmp(name, "help"))
+		return 0;
+	return def ? def->arg != NULL : -1;
 }
 
 /**
@@ -443,6 +463,13 @@ int config_dhcp(const struct netsetup_config *cfg, struct dhcp_config *out)
 	char server[RN_PREFIX_STRLEN];
 	const char *why;
 
+	/* The same file serves both units: a macvtap guest is on --link's network, out of reach. */
+	if (cfg->macvtap[0]) {
+		log_err("DHCP settings: macvtap %s is set, and the host cannot reach a macvtap guest", cfg->macvtap);
+		log_hint("use the DHCP server of the network --link %s is on, or drop the macvtap setting",
+			 cfg->link[0] ? cfg->link : "IFACE");
+		return RN_EXIT_USAGE;
+	}
 	*out = cfg->dhcp;
 	prefix_format(&cfg->address, false, server);
 	why = dhcp_config_set(out, "interface", config_guest_dev(cfg));

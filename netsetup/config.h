@@ -76,6 +76,7 @@ struct netsetup_config {
 void config_defaults(struct netsetup_config *cfg);
 int config_parse(struct netsetup_config *cfg, int argc, char *argv[], unsigned int command,
 		 const char *usage);
+int config_option_arg(const char *name);
 const char *config_set(struct netsetup_config *cfg, const char *name, const char *value);
 int config_parse_buffer(struct netsetup_config *cfg, const char *buf, const char *file,
 			unsigned int command);

@@ -10,6 +10,7 @@
 #include "lib/log.h"
 #include "lib/util.h"
 #include "netsetup/commands.h"
+#include "netsetup/config.h"
 
 #define CAP_BIT(c)	(1ull << (c))
 #define CAPS_NET	CAP_BIT(CAP_NET_ADMIN)
@@ -59,11 +60,12 @@ static const struct command {
 
 static void usage(FILE *out)
 {
-	fprintf(out, "Usage: redox-netsetup COMMAND [OPTION]...\n\n"
+	fprintf(out, "Usage: redox-netsetup [OPTION]... COMMAND [OPTION]...\n\n"
 		     "Host networking for Cloud Hypervisor and QEMU guests.\n\nCommands:\n");
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].description);
-	fprintf(out, "\n'redox-netsetup COMMAND --help' lists a command's options.\n"
+	fprintf(out, "\n'redox-netsetup COMMAND --help' lists a command's options; they may come\n"
+		     "before COMMAND as well as after it.\n"
 		     "Exit status: 0 success, 1 failure, 2 usage error, 3 not privileged, 4 conflict.\n");
 }
 
@@ -101,6 +103,54 @@ static int drop_privileges(const struct command *cmd, bool privileged)
 	return 0;
 }
 
+/**
+ * command_first() - move the command in front of the options written before it
+ * @argc:	argument count
+ * @argv:	arguments; permuted in place
+ *
+ * `redox-netsetup --config FILE up` means `redox-netsetup up --config FILE`,
+ * as `git -C DIR status` or `ip -n NS link` put options before their command.
+ * Each option before the command must be one some command knows, so that its
+ * value is not taken for the command; the command's own parser then decides
+ * whether that command accepts it, wherever it was written.
+ *
+ * Return: 0, or RN_EXIT_USAGE after saying what is wrong.
+ */
+static int command_first(int argc, char *argv[])
+{
+	int i = 1;
+	char *cmd;
+
+	while (i < argc && !strncmp(argv[i], "--", 2) && argv[i][2]) {
+		char name[64];
+		size_t len = strcspn(argv[i] + 2, "=");
+		int takes;
+
+		if (len >= sizeof(name)) {
+			log_err("unknown option '%s'", argv[i]);
+			return RN_EXIT_USAGE;
+		}
+		memcpy(name, argv[i] + 2, len);
+		name[len] = '\0';
+		takes = config_option_arg(name);
+		if (takes < 0) {
+			log_err("unknown option '%s' before the command", argv[i]);
+			log_hint("'redox-netsetup COMMAND --help' lists a command's options");
+			return RN_EXIT_USAGE;
+		}
+		i += takes && !argv[i][2 + len] ? 2 : 1;
+	}
+	if (i >= argc) {
+		log_err("no command after the options");
+		usage(stderr);
+		return RN_EXIT_USAGE;
+	}
+	cmd = argv[i];
+	memmove(&argv[2], &argv[1], (size_t)(i - 1) * sizeof(argv[0]));
+	argv[1] = cmd;
+	return 0;
+}
+
 int main(int argc, char *argv[])
 {
 	log_init("redox-netsetup");
@@ -116,6 +166,8 @@ int main(int argc, char *argv[])
 		printf("redox-netsetup %s\n", REDOX_NET_VERSION);
 		return RN_EXIT_OK;
 	}
+	if (command_first(argc, argv))
+		return RN_EXIT_USAGE;
 	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		bool help = false;
 		int rc;
