@@ -32,19 +32,31 @@ VERSION     := 0.1.0
 BUILD    ?= build
 SANITIZE ?=
 CC       ?= cc
+# Cross builds and Nix set these to the target's tools (e.g. aarch64-linux-gnu-pkg-config).
+PKG_CONFIG ?= pkg-config
+AR       ?= ar
 FUZZ_CC  ?= clang
 FUZZ_SECONDS ?= 600
 
 PKGS      := libnl-3.0 libnl-route-3.0 libmnl libnftnl libcap-ng
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-CMOCKA_LIBS := $(shell pkg-config --libs cmocka)
+PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
             -Wstrict-prototypes -Wmissing-prototypes -Wnull-dereference \
             -Wvla -Wimplicit-fallthrough
+# Control-flow protection is per architecture: GCC refuses -fcf-protection (CET) anywhere
+# but x86, and -mbranch-protection (PAC/BTI) anywhere but arm64.  The target decides, not
+# the build machine, so a cross compiler gets its own flags.
+TARGET_MACHINE := $(shell $(CC) -dumpmachine 2>/dev/null)
+ifneq ($(filter x86_64-% i386-% i486-% i586-% i686-%,$(TARGET_MACHINE)),)
+ARCH_HARDENING := -fcf-protection
+else ifneq ($(filter aarch64-% arm64-%,$(TARGET_MACHINE)),)
+ARCH_HARDENING := -mbranch-protection=standard
+endif
 HARDENING := -D_FORTIFY_SOURCE=3 -fstack-protector-strong \
-             -fstack-clash-protection -fcf-protection -fPIE
+             -fstack-clash-protection $(ARCH_HARDENING) -fPIE
 LD_HARDENING := -pie -Wl,-z,relro,-z,now,-z,noexecstack -Wl,--as-needed
 
 ifeq ($(SANITIZE),1)
@@ -104,7 +116,7 @@ $(BUILD)/obj/%.o: %.c
 
 $(ARCHIVE): $(LIB_OBJS)
 	@mkdir -p $(@D)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 
 $(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(ARCHIVE)
 	@mkdir -p $(@D)
@@ -158,7 +170,7 @@ $(BUILD)/fuzz-obj/%.o: %.c
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) $(PKG_CFLAGS) -c $< -o $@
 $(BUILD)/libredoxnet-fuzz.a: $(FUZZ_OBJS)
-	rm -f $@ && ar rcs $@ $^
+	rm -f $@ && $(AR) rcs $@ $^
 $(BUILD)/fuzz/%: tests/fuzz/%.c $(BUILD)/libredoxnet-fuzz.a
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(CPPFLAGS) -std=gnu11 $(FUZZ_FLAGS) -fsanitize=fuzzer $(PKG_CFLAGS) \
