@@ -200,6 +200,33 @@ int privs_read_caller(struct caller *c)
 	return 0;
 }
 
+/*
+ * open_failed() - word a failed open() as what happened, not as a bad file
+ * @what:	what could not be opened
+ * @why:	the message
+ *
+ * The caller chooses the rlimits: with RLIMIT_NOFILE at 4 the open fails
+ * with EMFILE, and blaming the file would send people looking in the wrong
+ * place.  ELOOP is O_NOFOLLOW meeting a symlink.
+ *
+ * Return: -1.
+ */
+static int open_failed(const char *what, const char **why)
+{
+	static char msg[128];
+	int err = errno;
+
+	if (err == EMFILE || err == ENFILE)
+		snprintf(msg, sizeof(msg), "%s: too many open files (the caller's RLIMIT_NOFILE is too low)",
+			 what);
+	else if (err == ELOOP)
+		snprintf(msg, sizeof(msg), "%s: it is a symlink", what);
+	else
+		snprintf(msg, sizeof(msg), "%s: %s", what, strerror(err));
+	*why = msg;
+	return -1;
+}
+
 /**
  * privs_open_lock() - open the quota lock file, as root, refusing anything odd
  * @path:	compiled-in absolute path
@@ -227,18 +254,20 @@ int privs_open_lock(const char *path, const char **why)
 		return -1;
 	}
 	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (dfd < 0 || fstat(dfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
-		if (dfd >= 0)
-			close(dfd);
-		*why = "the lock directory is missing, a symlink, not root's, or writable by others";
+	if (dfd < 0)
+		return open_failed("cannot open the lock directory", why);
+	if (fstat(dfd, &st) < 0 || st.st_uid != 0 || (st.st_mode & 022)) {
+		close(dfd);
+		*why = "the lock directory is a symlink, not root's, or writable by others";
 		return -1;
 	}
 	fd = openat(dfd, basename(base), O_RDWR | O_CREAT | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
 	close(dfd);
-	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
+	if (fd < 0)
+		return open_failed("cannot open the lock file", why);
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_uid != 0 ||
 	    st.st_nlink != 1 || (st.st_mode & 077)) {
-		if (fd >= 0)
-			close(fd);
+		close(fd);
 		*why = "the lock file is not a private regular file of root's";
 		return -1;
 	}

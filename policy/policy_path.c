@@ -122,7 +122,9 @@ static int check_owner_mode(const struct stat *st, bool is_dir, uid_t trusted,
  * @err:	filled
  *
  * O_NOFOLLOW reports a symlink as ELOOP or ENOTDIR; a look at the entry
- * itself turns that into a message an administrator can act on.
+ * itself turns that into a message an administrator can act on.  When the
+ * look finds what was expected after all (the entry was swapped back in the
+ * meantime), the message is the kernel's, never "a directory, not a directory".
  *
  * Return: -1.
  */
@@ -134,7 +136,7 @@ static int refuse_open(int dirfd, const char *name, bool is_dir, const char *sho
 
 	if ((saved == ELOOP || saved == ENOTDIR) &&
 	    !fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) &&
-	    (S_ISLNK(st.st_mode) || is_dir))
+	    (S_ISLNK(st.st_mode) || (is_dir && !S_ISDIR(st.st_mode))))
 		return policy_error_set(err, file, 0, "%s is %s, not a %s", shown,
 					describe_type(st.st_mode),
 					is_dir ? "directory" : "regular file");
