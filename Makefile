@@ -231,10 +231,34 @@ endef
 
 UNITS    := redox-net.service redox-net-dhcp.service
 MANPAGES := man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8
+HELPER_DEST := $(DESTDIR)$(LIBEXECDIR)/redox-net-helper
+# install_helper: the setuid helper, root:HELPER_GROUP 4750.  Installed for this machine
+# (no DESTDIR), the group is created when missing, as a system group.  Staged for a package
+# (DESTDIR), the host's user database is never touched and the gid of this machine means
+# nothing on the target, so the helper stays 4750 with the builder's group (root under
+# fakeroot): nobody but root can run it until the package's postinst creates the group and
+# hands the file to it, as Debian packages do with dpkg-statoverride.
 ifeq ($(SETUID),no)
-HELPER_INSTALL := install -m 0755
+define install_helper
+	install -m 0755 $(BUILD)/bin/redox-net-helper $(HELPER_DEST)
+endef
+else ifneq ($(DESTDIR),)
+define install_helper
+	install -m 4750 $(BUILD)/bin/redox-net-helper $(HELPER_DEST)
+	@echo "note: DESTDIR install: $(LIBEXECDIR)/redox-net-helper is mode 4750 with no group of its own, so"
+	@echo "      only root can run it.  The package's postinst must run:"
+	@echo "        getent group $(HELPER_GROUP) >/dev/null || groupadd --system $(HELPER_GROUP)"
+	@echo "        chgrp $(HELPER_GROUP) $(LIBEXECDIR)/redox-net-helper && chmod 4750 $(LIBEXECDIR)/redox-net-helper"
+	@echo "      (chmod after chgrp: changing the group clears the setuid bit)"
+endef
 else
-HELPER_INSTALL := install -o root -g $(HELPER_GROUP) -m 4750
+define install_helper
+	@[ "$$(id -u)" -eq 0 ] || { echo "make install: the setuid helper needs root: run 'sudo make install'," \
+		"or 'make install SETUID=no' for a helper without privilege" >&2; exit 1; }
+	@getent group $(HELPER_GROUP) >/dev/null || { groupadd --system $(HELPER_GROUP) && \
+		echo "created the system group $(HELPER_GROUP): add VM users with 'usermod -aG $(HELPER_GROUP) USER'"; }
+	install -o root -g $(HELPER_GROUP) -m 4750 $(BUILD)/bin/redox-net-helper $(HELPER_DEST)
+endef
 endif
 
 install: $(PROGRAMS)
@@ -243,7 +267,7 @@ install: $(PROGRAMS)
 		$(addprefix $(DESTDIR)$(MANDIR)/,man1 man5 man8)
 	install -m 0755 $(BUILD)/bin/redox-netsetup $(DESTDIR)$(SBINDIR)/redox-netsetup
 	install -m 0755 $(BUILD)/bin/redox-run-net $(DESTDIR)$(BINDIR)/redox-run-net
-	$(HELPER_INSTALL) $(BUILD)/bin/redox-net-helper $(DESTDIR)$(LIBEXECDIR)/redox-net-helper
+	$(install_helper)
 	for m in $(MANPAGES); do install -m 0644 docs/man/$${m#*/} $(DESTDIR)$(MANDIR)/$$m || exit 1; done
 	for u in $(UNITS); do \
 		$(call fill_in,netsetup/systemd/$$u.in,$(DESTDIR)$(UNITDIR)/$$u) && \
