@@ -12,7 +12,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 for tool in unshare groupadd getent; do
 	if ! command -v "$tool" >/dev/null; then
-		skip "needs $tool (apt-get install util-linux passwd libc-bin)"
+		skip "needs $tool (scripts/deps.sh build installs it)"
 		done_testing
 	fi
 done
