@@ -21,6 +21,7 @@
 #include "netsetup/fault.h"
 #include "netsetup/firewall_audit.h"
 #include "netsetup/macvtap.h"
+#include "netsetup/nft_portfilter.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/nft_sock.h"
 #include "netsetup/sysctl.h"
@@ -347,6 +348,36 @@ static int step_nft(struct up_ctx *ctx)
 	return err ? RN_EXIT_FAILURE : 0;
 }
 
+/*
+ * Bridge mode only: the bridge redox_net table says what a VM port may send (its own
+ * MAC; with --dhcp, only its leased address).  The helper adds each port's element.
+ * Applying it keeps the sets' elements, so it runs whenever the table is not exactly
+ * as journaled, including when someone deleted it.
+ */
+static int step_port_filter(struct up_ctx *ctx)
+{
+	struct port_filter pf = { .bind_ip = ctx->cfg->dhcp_on,
+				  .lease_time = ctx->cfg->dhcp_on ? ctx->dhcp->lease_time : 0 };
+	const struct journal_record *r;
+	char digest[RN_PF_DIGEST_LEN];
+	unsigned int rules;
+	int err;
+
+	nft_portfilter_digest(&pf, digest);
+	r = journal_find(ctx->j, JREC_NFT_TABLE, RN_PF_JOURNAL_OBJECT);
+	if (r && !strcmp(r->value, digest) && nft_portfilter_rule_count(&rules) == 0 &&
+	    rules == nft_portfilter_rule_total(&pf))
+		return 0;
+	if (record(ctx, JREC_NFT_TABLE, RN_PF_JOURNAL_OBJECT, digest))
+		return RN_EXIT_FAILURE;
+	err = ACT(ctx, "port-filter", nft_portfilter_apply(&pf));
+	if (err && err != FAULT_ERR) {
+		log_err("cannot install nftables table %s: %s", RN_PF_JOURNAL_OBJECT, strerror(-err));
+		log_hint("the kernel needs nf_tables for bridges (nf_tables_bridge) with sets and dynset");
+	}
+	return err ? RN_EXIT_FAILURE : 0;
+}
+
 /* dhcp_running() - Return: true if a responder this journal started still runs */
 static bool dhcp_running(const struct journal *j)
 {
@@ -403,6 +434,7 @@ static const struct up_step steps[] = {
 	{ "address", step_address, MODE_ROUTED },
 	{ "link-up", step_link_up, MODE_ROUTED },
 	{ "nft", step_nft, MODE_ROUTED },
+	{ "port-filter", step_port_filter, MODE_BRIDGE },
 	{ "dhcp", step_dhcp, MODE_DHCP },
 };
 

@@ -4,6 +4,7 @@
 #include <libnftnl/chain.h>
 #include <libnftnl/common.h>
 #include <libnftnl/rule.h>
+#include <libnftnl/set.h>
 #include <libnftnl/table.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
@@ -85,6 +86,21 @@ void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct n
 	uint16_t family = (uint16_t)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 
 	nftnl_rule_nlmsg_build_payload(batch_hdr(b, type, family, flags), r);
+	batch_next(b);
+}
+
+/**
+ * nft_batch_set() - queue a set message (NEWSET)
+ * @b:		batch
+ * @type:	NFT_MSG_*
+ * @flags:	NLM_F_CREATE etc.
+ * @s:		set, with family, table, name and key set
+ */
+void nft_batch_set(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_set *s)
+{
+	uint16_t family = (uint16_t)nftnl_set_get_u32(s, NFTNL_SET_FAMILY);
+
+	nftnl_set_nlmsg_build_payload(batch_hdr(b, type, family, flags), s);
 	batch_next(b);
 }
 

@@ -9,6 +9,7 @@
 struct nftnl_table;
 struct nftnl_chain;
 struct nftnl_rule;
+struct nftnl_set;
 
 /**
  * struct nft_batch - one nf_tables transaction: all of it is applied, or none
@@ -28,6 +29,7 @@ void nft_batch_begin(struct nft_batch *b);
 void nft_batch_table(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_table *t);
 void nft_batch_chain(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_chain *c);
 void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_rule *r);
+void nft_batch_set(struct nft_batch *b, uint16_t type, uint16_t flags, struct nftnl_set *s);
 int nft_batch_commit(struct nft_batch *b);
 
 int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,

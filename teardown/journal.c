@@ -72,7 +72,8 @@ static const char *validate(const struct journal_record *r)
 			return "invalid device name";
 		return prefix_parse(r->value, &p) ? "invalid address" : NULL;
 	case JREC_NFT_TABLE:
-		return strcmp(r->object, "ip/redox_net") ? "not redox-net's nftables table" : NULL;
+		return strcmp(r->object, "ip/redox_net") && strcmp(r->object, "bridge/redox_net") ?
+		       "not redox-net's nftables table" : NULL;
 	case JREC_DHCP:
 		/* Replay signals this pid, so no group (0, -1) or odd form may get through. */
 		return daemon_id_parse(r->object, r->value, &id);

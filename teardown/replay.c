@@ -6,6 +6,7 @@
 
 #include "lib/log.h"
 #include "lib/netlink.h"
+#include "netsetup/nft_portfilter.h"
 #include "netsetup/nft_ruleset.h"
 #include "netsetup/sysctl.h"
 #include "teardown/daemon.h"
@@ -196,7 +197,9 @@ static int undo_record(struct nl_sock *sk, const struct journal_record *r,
 	case JREC_ADDRESS:
 		return undo_address(sk, r);
 	case JREC_NFT_TABLE:
-		err = nft_table_remove();
+		/* journal_parse_line() lets only our two tables in */
+		err = strcmp(r->object, RN_PF_JOURNAL_OBJECT) ? nft_table_remove() :
+		      nft_portfilter_remove();
 		if (err)
 			log_err("cannot delete nftables table %s: %s", r->object, strerror(-err));
 		else
@@ -286,7 +289,7 @@ int teardown_replay(struct nl_sock *sk, struct journal *j, size_t from,
  *
  * This is `down --all`: the DHCP responder, devices in redox-net's netdev
  * group whose kind is one redox-net creates (TAPs a user made persistent with
- * their fd included), and the ip redox_net table.  It cannot know old sysctl
+ * their fd included), and the ip and bridge redox_net tables.  It cannot know old sysctl
  * values, so it leaves forwarding alone.
  *
  * Return: the number of objects that could not be removed.
@@ -310,6 +313,11 @@ int teardown_leftovers(struct nl_sock *sk, const char *dir)
 	err = nft_table_remove();
 	if (err) {
 		log_err("cannot delete nftables table %s: %s", RN_NFT_JOURNAL_OBJECT, strerror(-err));
+		failed++;
+	}
+	err = nft_portfilter_remove();
+	if (err) {
+		log_err("cannot delete nftables table %s: %s", RN_PF_JOURNAL_OBJECT, strerror(-err));
 		failed++;
 	}
 	err = link_list(sk, &links, &n);
