@@ -17,6 +17,14 @@ let
   dns = dhcp.dns or [ ];
   # One `forward = PROTO:HOSTPORT:GUESTIP:GUESTPORT` line per entry: the key is repeatable.
   forwards = builtins.map (f: "forward = ${f}") (cfg.forwards or [ ]);
+  routes = builtins.map (r: "dhcp-route = ${r}") (dhcp.routes or [ ]);
+  # The escape hatch: any key the CLI knows; a list repeats the key, a bool is true/false.
+  settingLines = key: value:
+    if builtins.isList value then builtins.map (v: "${key} = ${toString v}") value
+    else if builtins.isBool value then [ "${key} = ${if value then "true" else "false"}" ]
+    else [ "${key} = ${toString value}" ];
+  settings = builtins.concatLists (builtins.map (k: settingLines k cfg.settings.${k})
+    (builtins.attrNames (cfg.settings or { })));
 in
 builtins.concatStringsSep "\n" (
   line "tap" (cfg.tap or "tap0")
@@ -37,5 +45,13 @@ builtins.concatStringsSep "\n" (
     line "dhcp-pool" (dhcp.pool or null)
     ++ statics
     ++ line "dhcp-dns" (if dns == [ ] then null else builtins.concatStringsSep "," dns)
+    ++ line "dhcp-domain" (dhcp.domain or null)
+    ++ routes
+    ++ line "dhcp-lease-time" (dhcp.leaseTime or null)
+    ++ line "dhcp-mtu" (dhcp.mtu or null)
+    ++ line "lease-dir" (dhcp.leaseDir or null)
+    ++ line "dhcp-user" (dhcp.user or null)
+    ++ line "dhcp-group" (dhcp.group or null)
   else [ ])
+  ++ settings
 ) + "\n"
