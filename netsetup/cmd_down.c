@@ -39,7 +39,11 @@ int down_main(int argc, char *argv[])
 	if (cfg.check)
 		return RN_EXIT_OK;
 	opts.keep_forwarding = cfg.keep_forwarding;
-	err = journal_open(&j, cfg.run_dir, true);
+	err = netns_run_dir(cfg.run_dir, sizeof(cfg.run_dir), RN_DEFAULT_RUN_DIR, true);
+	if (!err)
+		err = journal_open(&j, cfg.run_dir, true);
+	if (err == -EXDEV)	/* another namespace's journal; journal_open() said which */
+		return RN_EXIT_CONFLICT;
 	if (err) {
 		log_err("cannot open the journal in %s: %s", cfg.run_dir, strerror(-err));
 		log_hint("'redox-netsetup down --all --run-dir DIR' with a writable DIR removes what it finds");

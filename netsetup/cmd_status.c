@@ -184,7 +184,11 @@ int status_main(int argc, char *argv[])
 		return rc;
 	if (cfg.check)
 		return RN_EXIT_OK;
-	err = journal_open(&j, cfg.run_dir, false);
+	err = netns_run_dir(cfg.run_dir, sizeof(cfg.run_dir), RN_DEFAULT_RUN_DIR, false);
+	if (!err)
+		err = journal_open(&j, cfg.run_dir, false);
+	if (err == -EXDEV)	/* another namespace's journal; journal_open() said which */
+		return RN_EXIT_CONFLICT;
 	if (err == -ENOENT) {
 		j.missing = true;
 	} else if (err) {

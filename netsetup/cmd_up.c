@@ -519,7 +519,11 @@ int up_main(int argc, char *argv[])
 	rc = resolve_owner(&cfg);
 	if (rc || cfg.check)
 		return rc;
-	err = journal_open(&j, cfg.run_dir, true);
+	err = netns_run_dir(cfg.run_dir, sizeof(cfg.run_dir), RN_DEFAULT_RUN_DIR, true);
+	if (!err)
+		err = journal_open(&j, cfg.run_dir, true);
+	if (err == -EXDEV)	/* another namespace's journal; journal_open() said which */
+		return RN_EXIT_CONFLICT;
 	if (err) {
 		log_err("cannot open the journal in %s: %s", cfg.run_dir, strerror(-err));
 		return RN_EXIT_FAILURE;

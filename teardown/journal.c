@@ -9,14 +9,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/decimal.h"
 #include "lib/ifname.h"
 #include "lib/inet.h"
+#include "lib/log.h"
 #include "lib/util.h"
 #include "teardown/daemon.h"
 #include "teardown/journal.h"
 
 #define JOURNAL_MAGIC "redox-net-journal 1"
 #define JOURNAL_MAX_RECORDS 4096
+/* Second line: "netns INO COOKIE", the network namespace that wrote the journal. */
+#define JOURNAL_NETNS "netns "
 
 static const char *const kind_names[] = {
 	[JREC_SYSCTL] = "sysctl",
@@ -38,6 +42,8 @@ const char *journal_kind_name(enum journal_kind kind)
 {
 	return kind_names[kind];
 }
+
+static int save(struct journal *j);
 
 static bool token_ok(const char *s)
 {
@@ -147,6 +153,24 @@ static int push(struct journal *j, const struct journal_record *rec)
 	return 0;
 }
 
+/**
+ * parse_owner() - parse the "INO COOKIE" of a journal's netns line
+ * @s:		the line after "netns "
+ * @id:		filled with the namespace
+ *
+ * Return: 0, or -EINVAL when it is not two decimals.
+ */
+static int parse_owner(const char *s, struct netns_id *id)
+{
+	char ino[24], cookie[24], extra;
+
+	if (strlen(s) >= sizeof(ino) + sizeof(cookie) ||
+	    sscanf(s, "%23s %23s %c", ino, cookie, &extra) != 2 ||
+	    decimal_parse(ino, ~0ULL, &id->ino) || decimal_parse(cookie, ~0ULL, &id->cookie))
+		return -EINVAL;
+	return 0;
+}
+
 static int read_records(struct journal *j, int dirfd)
 {
 	struct journal_record rec;
@@ -184,6 +208,13 @@ static int read_records(struct journal *j, int dirfd)
 				continue;
 			j->bad_lines++;
 		}
+		if (!j->count && !j->has_owner && !strncmp(line, JOURNAL_NETNS, strlen(JOURNAL_NETNS))) {
+			if (parse_owner(line + strlen(JOURNAL_NETNS), &j->owner))
+				j->bad_lines++;
+			else
+				j->has_owner = true;
+			continue;
+		}
 		if (journal_parse_line(line, &rec))
 			j->bad_lines++;
 		else
@@ -191,6 +222,37 @@ static int read_records(struct journal *j, int dirfd)
 	}
 	fclose(f);
 	return err;
+}
+
+/**
+ * check_owner() - make sure the journal just read belongs to this network namespace
+ * @j:		journal, read
+ *
+ * Two namespaces may share a run directory (`ip netns exec` keeps the host's /run;
+ * a --run-dir given to both).  A journal written by a namespace that still exists
+ * is refused, so that neither takes over or undoes the other's records.  One
+ * written by a namespace that is gone (its devices, sysctls and table went with
+ * it) is dropped, even when a new namespace got its inode: the cookie tells them
+ * apart.  A journal without a netns line (older versions) is taken as this one's.
+ *
+ * Return: 0, or -EXDEV when the journal belongs to another live namespace.
+ */
+static int check_owner(struct journal *j)
+{
+	if (netns_id_self(&j->self) < 0 || !j->has_owner || netns_id_same(&j->owner, &j->self))
+		return 0;
+	if (j->owner.ino != j->self.ino && netns_ino_alive(j->owner.ino)) {
+		log_err("the journal in %s belongs to network namespace net:[%llu], not this one (net:[%llu])",
+			j->dir, j->owner.ino, j->self.ino);
+		log_hint("run redox-netsetup in that namespace, or give this one its own --run-dir");
+		return -EXDEV;
+	}
+	log_info("the journal in %s was left by network namespace net:[%llu], which no longer exists; dropping its %zu record%s",
+		 j->dir, j->owner.ino, j->count, j->count == 1 ? "" : "s");
+	j->count = 0;
+	j->missing = true;
+	j->has_owner = false;
+	return save(j);
 }
 
 /**
@@ -227,6 +289,8 @@ int journal_open(struct journal *j, const char *dir, bool create)
 	}
 	err = read_records(j, dirfd);
 	close(dirfd);
+	if (!err)
+		err = check_owner(j);
 	if (err)
 		journal_close(j);
 	return err;
@@ -269,7 +333,8 @@ static int save(struct journal *j)
 		err = -errno;
 		goto out;
 	}
-	if (dprintf(fd, "%s\n", JOURNAL_MAGIC) < 0)
+	if (dprintf(fd, "%s\n", JOURNAL_MAGIC) < 0 ||
+	    (j->self.ino && dprintf(fd, "%s%llu %llu\n", JOURNAL_NETNS, j->self.ino, j->self.cookie) < 0))
 		err = errno ? -errno : -EIO;
 	for (size_t i = 0; !err && i < j->count; i++) {
 		int n = journal_format_record(&j->recs[i], buf, sizeof(buf));

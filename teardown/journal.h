@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "teardown/netns_id.h"
+
 #define JOURNAL_FIELD_MAX 64
 
 enum journal_kind {
@@ -37,6 +39,9 @@ struct journal_record {
  * @cap:	allocated records
  * @bad_lines:	lines that failed validation when it was read (damaged journal)
  * @missing:	there was no journal file
+ * @self:	the network namespace this process is in; save() stamps the journal with it
+ * @owner:	the namespace that wrote the journal (its "netns" line), when @has_owner
+ * @has_owner:	the journal had a "netns" line (journals before it had none)
  */
 struct journal {
 	char dir[4096];
@@ -45,6 +50,8 @@ struct journal {
 	size_t count, cap;
 	unsigned int bad_lines;
 	bool missing;
+	struct netns_id self, owner;
+	bool has_owner;
 };
 
 const char *journal_kind_name(enum journal_kind kind);
