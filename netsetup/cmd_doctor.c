@@ -15,6 +15,7 @@
 #include "netsetup/firewall_audit.h"
 #include "netsetup/nft_sock.h"
 #include "netsetup/sysctl.h"
+#include "teardown/journal.h"
 
 static unsigned int check_tun(void)
 {
@@ -50,30 +51,100 @@ static unsigned int check_forwarding(void)
 	return 1;
 }
 
-static unsigned int check_device(struct nl_sock *sk, const struct netsetup_config *cfg)
+/**
+ * struct doctor_target - the device guests use and the subnet on it, as doctor checks them
+ * @dev:	the TAP, bridge or macvtap
+ * @address:	the router address and prefix on it
+ * @made:	read from the journal: `up` made @dev and its address, so they are
+ *		redox-net's own and never a conflict; otherwise they are what `up`
+ *		would make from the options and --config
+ */
+struct doctor_target {
+	char dev[IF_NAMESIZE];
+	struct rn_prefix address;
+	bool made;
+};
+
+/**
+ * doctor_target_find() - what doctor checks: what `up` made, else what it would make
+ * @cfg:	options and --config
+ * @t:		filled in
+ *
+ * After `up --bridge redoxbr0` a bare `doctor` must check the bridge, not the
+ * default tap0, and must not take the bridge's own route for a conflict.  The
+ * journal says what `up` made; the device that carries the address is the one
+ * guests route through (the bridge in bridge mode, the TAP otherwise).
+ */
+static void doctor_target_find(struct netsetup_config *cfg, struct doctor_target *t)
+{
+	const struct journal_record *dev = NULL, *addr = NULL;
+	struct journal j;
+	int err;
+
+	snprintf(t->dev, sizeof(t->dev), "%s", config_guest_dev(cfg));
+	t->address = cfg->address;
+	t->made = false;
+	err = netns_run_dir(cfg->run_dir, sizeof(cfg->run_dir), RN_DEFAULT_RUN_DIR, false);
+	if (!err)
+		err = journal_open(&j, cfg->run_dir, false);
+	if (err) {
+		if (err != -ENOENT && err != -EXDEV)
+			log_info("cannot read the journal in %s (%s): checking what 'up' would make",
+				 cfg->run_dir, strerror(-err));
+		return;
+	}
+	for (size_t i = 0; i < j.count; i++) {
+		if (j.recs[i].kind == JREC_DEVICE && !dev)
+			dev = &j.recs[i];
+		if (j.recs[i].kind == JREC_ADDRESS && !addr)
+			addr = &j.recs[i];
+	}
+	if (addr && !prefix_parse(addr->value, &t->address))
+		dev = addr;
+	/* A record's device passed ifname_is_valid() when it was read, so it fits. */
+	if (dev && strlen(dev->object) < sizeof(t->dev)) {
+		memcpy(t->dev, dev->object, strlen(dev->object) + 1);
+		t->made = true;
+		log_info("checking what 'up' made (journal in %s): %s", cfg->run_dir, t->dev);
+	}
+	journal_close(&j);
+}
+
+/**
+ * check_device() - the guests' device is redox-net's and up, and its subnet is free
+ * @sk:		route netlink socket
+ * @t:		what to check
+ *
+ * Return: the number of problems reported (0 or 1).
+ */
+static unsigned int check_device(struct nl_sock *sk, const struct doctor_target *t)
 {
 	struct route_conflict rc;
-	const char *dev = config_guest_dev(cfg);
 	struct link_state l;
 	int own = 0;
 
-	if (link_query(sk, dev, &l) == 0) {
+	if (link_query(sk, t->dev, &l) == 0) {
 		own = l.ifindex;
 		if (l.group != RN_IFGROUP) {
-			log_warn("%s exists but was not created by redox-netsetup", dev);
+			log_warn("%s exists but was not created by redox-netsetup", t->dev);
 			log_hint("'redox-netsetup up' will refuse it: delete it or use another name");
 			return 1;
 		}
 		if (!(l.flags & IFF_UP)) {
 			log_warn("%s is down: Cloud Hypervisor up to v53 stops the VM at its first packet",
-				 dev);
-			log_hint("ip link set %s up, or run 'redox-netsetup up' again", dev);
+				 t->dev);
+			log_hint("ip link set %s up, or run 'redox-netsetup up' again", t->dev);
 			return 1;
 		}
+	} else if (t->made) {
+		log_warn("%s is in the journal but gone: guests have no way out", t->dev);
+		log_hint("run 'redox-netsetup up' again with the same options; it puts back what is missing");
+		return 1;
 	} else {
-		log_info("%s does not exist yet ('redox-netsetup up' creates it)", dev);
+		log_info("%s does not exist yet ('redox-netsetup up' creates it)", t->dev);
 	}
-	if (route_find_conflict(sk, &cfg->address, own, &rc) == 1) {
+	/* Routes through our own device (the bridge's, the TAP's) are what up made. */
+	if (route_find_conflict(sk, &t->address, own, &rc) == 1) {
 		char net[RN_PREFIX_STRLEN], ifname[IF_NAMESIZE] = "?";
 
 		if_indextoname((unsigned int)rc.ifindex, ifname);
@@ -115,6 +186,7 @@ static unsigned int check_legacy_iptables(void)
 int doctor_main(int argc, char *argv[])
 {
 	struct netsetup_config cfg;
+	struct doctor_target target;
 	struct nl_sock *sk;
 	unsigned int problems = 0, nft_problem;
 	int rc;
@@ -131,11 +203,12 @@ int doctor_main(int argc, char *argv[])
 	}
 	problems += check_tun();
 	problems += check_forwarding();
-	problems += check_device(sk, &cfg);
+	doctor_target_find(&cfg, &target);
+	problems += check_device(sk, &target);
 	nft_problem = check_nftables();
 	problems += nft_problem;
 	if (!nft_problem)
-		problems += firewall_warn(config_guest_dev(&cfg), true);
+		problems += firewall_warn(target.dev, true);
 	problems += check_legacy_iptables();
 	nl_route_close(sk);
 	if (problems) {
