@@ -145,6 +145,7 @@ DHCP_SETTER(set_dhcp_dns, "dns")
 DHCP_SETTER(set_dhcp_domain, "domain")
 DHCP_SETTER(set_dhcp_route, "route")
 DHCP_SETTER(set_dhcp_lease_time, "lease-time")
+DHCP_SETTER(set_dhcp_guest_leases, "guest-leases")
 DHCP_SETTER(set_dhcp_mtu, "mtu")
 DHCP_SETTER(set_lease_dir, "lease-dir")
 DHCP_SETTER(set_dhcp_user, "user")
@@ -180,6 +181,7 @@ static const struct option_def option_defs[] = {
 	{ "dhcp-domain", "NAME", DHCP_CMDS, set_dhcp_domain, "domain name (options 15 and 119)" },
 	{ "dhcp-route", "PREFIX,GW", DHCP_CMDS, set_dhcp_route, "classless static route (option 121); repeatable" },
 	{ "dhcp-lease-time", "SECONDS", DHCP_CMDS, set_dhcp_lease_time, "lease length (default 3600)" },
+	{ "dhcp-guest-leases", "N", DHCP_CMDS, set_dhcp_guest_leases, "addresses one VM's TAP may hold at once (default 4)" },
 	{ "dhcp-mtu", "MTU", DHCP_CMDS, set_dhcp_mtu, "interface MTU for the guest (option 26; default not sent)" },
 	{ "lease-dir", "DIR", DHCP_CMDS, set_lease_dir, "lease journal directory (default /var/lib/redox-net/dhcp)" },
 	{ "allow-relay", NULL, DHCP_CMDS, set_allow_relay, "answer relayed requests (giaddr set), e.g. from perfdhcp" },

@@ -101,6 +101,7 @@ void dhcp_config_defaults(struct dhcp_config *cfg)
 	cfg->statics[0].builtin = true;
 	cfg->n_statics = 1;
 	cfg->lease_time = DHCP_DEFAULT_LEASE;
+	cfg->guest_leases = DHCP_DEFAULT_GUEST_LEASES;
 	parse_addr(DHCP_DEFAULT_DNS, &cfg->dns[0]);
 	cfg->n_dns = 1;
 	strcpy(cfg->lease_dir, DHCP_DEFAULT_LEASE_DIR);
@@ -322,7 +323,7 @@ static const char *copy_name(char *dst, size_t size, const char *value)
  * dhcp_config_set() - apply one option, as the CLI's --dhcp-KEY VALUE would
  * @cfg:	configuration, filled by dhcp_config_defaults() first
  * @key:	interface, server, pool, static, dns, domain, mtu, lease-time,
- *		route, allow-relay, lease-dir, user or group
+ *		guest-leases, route, allow-relay, lease-dir, user or group
  * @value:	its value (see docs/dhcp.md)
  *
  * Return: NULL on success, otherwise a reason fit for an error message.
@@ -369,6 +370,13 @@ const char *dhcp_config_set(struct dhcp_config *cfg, const char *key, const char
 		if (decimal_parse(value, 365ul * 86400, &n) || n < 60)
 			return "the lease time must be between 60 seconds and one year";
 		cfg->lease_time = (uint32_t)n;
+		return NULL;
+	}
+	if (!strcmp(key, "guest-leases")) {
+		/* The charges of one TAP live in a ring of DHCP_OFFERS_MAX (dhcp_bounds.h). */
+		if (decimal_parse(value, 1024, &n) || n < 1)
+			return "guest-leases (addresses one VM's TAP may hold) must be between 1 and 1024";
+		cfg->guest_leases = (uint32_t)n;
 		return NULL;
 	}
 	if (!strcmp(key, "allow-relay")) {

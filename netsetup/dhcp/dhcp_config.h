@@ -27,6 +27,7 @@
 #define DHCP_DEFAULT_STATIC	"52:54:00:12:34:56=172.16.0.2"
 #define DHCP_DEFAULT_DNS	"1.1.1.1"
 #define DHCP_DEFAULT_LEASE	3600
+#define DHCP_DEFAULT_GUEST_LEASES 4	/* addresses one VM's TAP may hold (docs/dhcp.md, Starvation) */
 #define DHCP_DEFAULT_LEASE_DIR	"/var/lib/redox-net/dhcp"
 #define DHCP_DEFAULT_USER	"nobody"
 
@@ -55,6 +56,7 @@ struct dhcp_static {
  * @statics:		static bindings
  * @n_statics:		number of @statics
  * @lease_time:		seconds
+ * @guest_leases:	addresses one guest's TAP may hold at once (dhcp_bounds.c)
  * @dns:		DNS servers; Redox's client uses only the first
  * @n_dns:		number of @dns
  * @domain:		domain name (options 15, 119); "" for none
@@ -78,6 +80,7 @@ struct dhcp_config {
 	struct dhcp_static statics[DHCP_MAX_STATIC];
 	size_t n_statics;
 	uint32_t lease_time;
+	uint32_t guest_leases;
 	struct in_addr dns[DHCP_MAX_DNS];
 	size_t n_dns;
 	char domain[DHCP_DOMAIN_MAX + 1];

@@ -18,6 +18,7 @@
 #include "lib/escape.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
+#include "netsetup/dhcp/dhcp_flood.h"
 #include "netsetup/dhcp/dhcp_frame.h"
 #include "netsetup/dhcp/dhcp_loop.h"
 #include "netsetup/dhcp/dhcp_privs.h"
@@ -38,6 +39,7 @@
  * @to_chaddr:	send it in a frame to @chaddr rather than to the Ethernet broadcast address
  * @chaddr:	the client's MAC
  * @commit:	the reply depends on journal records queued for this batch
+ * @quiet:	a flood is on on its interface: log the exchange only if it fails
  * @log:	the exchange's log line, printed once its fate is known
  */
 struct outgoing {
@@ -48,6 +50,7 @@ struct outgoing {
 	bool to_chaddr;
 	uint8_t chaddr[RN_MAC_LEN];
 	bool commit;
+	bool quiet;
 	char log[LOG_LINE];
 };
 
@@ -61,6 +64,8 @@ struct outgoing {
  * @leases:	lease store
  * @srv:	decision state
  * @ifindex:	cached index of each of @cfg->ifaces, 0 when it does not exist
+ * @one_guest:	each of @cfg->ifaces is a TAP, one guest's (refreshed with @ifindex)
+ * @flood:	each interface's flood episode
  * @out:	the current batch
  * @n_out:	exchanges in @out
  * @drop_second: the second @drops counts malformed datagrams in
@@ -73,6 +78,8 @@ struct loop {
 	struct lease_store *leases;
 	struct dhcp_server srv;
 	unsigned int ifindex[DHCP_MAX_IFACES];
+	bool one_guest[DHCP_MAX_IFACES];
+	struct dhcp_flood flood[DHCP_MAX_IFACES];
 	struct outgoing out[BATCH];
 	size_t n_out;
 	time_t drop_second;
@@ -160,11 +167,13 @@ static int open_signals(void)
 	return signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC);
 }
 
-/* refresh_ifaces() - resolve every served interface name again */
+/* refresh_ifaces() - resolve every served interface name again, and whether it is a TAP */
 static void refresh_ifaces(struct loop *lp)
 {
-	for (size_t i = 0; i < lp->cfg->n_ifaces; i++)
+	for (size_t i = 0; i < lp->cfg->n_ifaces; i++) {
 		lp->ifindex[i] = if_nametoindex(lp->cfg->ifaces[i]);
+		lp->one_guest[i] = lp->ifindex[i] && dhcp_iface_is_tap(lp->cfg->ifaces[i]);
+	}
 }
 
 /**
@@ -258,6 +267,7 @@ static int receive_one(struct loop *lp, int64_t now)
 		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 	};
 	struct outgoing *o = &lp->out[lp->n_out];
+	struct dhcp_origin origin;
 	const struct in_pktinfo *pi = NULL;
 	struct dhcp_reply rep;
 	struct dhcp_msg req;
@@ -275,9 +285,12 @@ static int receive_one(struct loop *lp, int64_t now)
 		log_malformed(lp, lp->cfg->ifaces[iface], from.sin_addr, dhcp_parse_error(err));
 		return 1;
 	}
-	dhcp_server_handle(&lp->srv, &req, pi->ipi_addr.s_addr != htonl(INADDR_BROADCAST),
+	origin = (struct dhcp_origin){ .port = iface, .one_guest = lp->one_guest[iface] };
+	dhcp_server_handle(&lp->srv, &req, &origin, pi->ipi_addr.s_addr != htonl(INADDR_BROADCAST),
 			   now, &rep);
 	describe(o, &req, &rep, lp->cfg->ifaces[iface]);
+	o->quiet = dhcp_flood_note(&lp->flood[iface], lp->cfg->ifaces[iface], &lp->srv.bounds,
+				   lp->one_guest[iface], rep.bound, now);
 	o->commit = rep.commit;
 	o->len = 0;
 	if (rep.dest != DHCP_DEST_NONE) {
@@ -410,7 +423,7 @@ static void flush(struct loop *lp, int64_t now)
 		else if (o->len && send_reply(lp, o))
 			log_err("%s: not sent to %s: %s", o->log, inet_ntoa(o->dst.sin_addr),
 				strerror(errno));
-		else
+		else if (!o->quiet)
 			log_info("%s", o->log);
 	}
 	lp->n_out = 0;
@@ -438,6 +451,8 @@ static void run(struct loop *lp)
 		}
 		if (n == 0)
 			refresh_ifaces(lp);
+		for (size_t i = 0; i < lp->cfg->n_ifaces; i++)
+			dhcp_flood_tick(&lp->flood[i], lp->cfg->ifaces[i], now);
 		if (pfd[1].revents) {
 			struct signalfd_siginfo si;
 

@@ -41,6 +41,7 @@ void dhcp_server_init(struct dhcp_server *srv, const struct dhcp_config *cfg,
 	srv->cfg = cfg;
 	srv->leases = leases;
 	srv->cursor = 0;
+	dhcp_bounds_init(&srv->bounds, cfg);
 }
 
 /**
@@ -54,7 +55,9 @@ void dhcp_server_init(struct dhcp_server *srv, const struct dhcp_config *cfg,
  * out itself is refused: the server's, network and broadcast addresses,
  * addresses outside the pool that are not this client's static binding, a
  * static binding of another MAC, an address leased to someone else or in
- * quarantine after a DECLINE.  A client with a static binding gets only that.
+ * quarantine after a DECLINE, and one whose lease to another MAC was
+ * released or expired less than LEASE_QUARANTINE_GRACE seconds after that
+ * lease's end.  A client with a static binding gets only that.
  *
  * Return: NULL if it may, otherwise the reason (used as the NAK message).
  */
@@ -86,6 +89,8 @@ static const char *address_problem(const struct dhcp_server *srv, const uint8_t 
 		if (memcmp(l->mac, mac, 6))
 			return "address is leased to another client";
 	}
+	if (l && lease_in_quarantine(l, mac, now))
+		return "address was leased to another client and is held back until its lease is over";
 	return NULL;
 }
 
@@ -97,8 +102,9 @@ static const char *address_problem(const struct dhcp_server *srv, const uint8_t 
  * @out:	chosen address
  *
  * The client's static binding; else the address it holds or held (even
- * expired); else the one it asks for; else the next free pool address after
- * the last one handed out, so freed addresses are reused last.
+ * expired), or last held before a RELEASE; else the one it asks for; else the
+ * next free pool address after the last one handed out, so freed addresses
+ * are reused last.
  *
  * Return: true if an address was found.
  */
@@ -114,6 +120,8 @@ static bool choose_address(struct dhcp_server *srv, const struct dhcp_msg *req, 
 		*out = st->ip;
 		return !address_problem(srv, req->chaddr, *out, now);
 	}
+	if (!l)
+		l = lease_store_last_by_mac(srv->leases, req->chaddr);
 	if (l && !address_problem(srv, req->chaddr, l->ip, now)) {
 		*out = l->ip;
 		return true;
@@ -205,17 +213,41 @@ static void ack(const struct dhcp_server *srv, const struct dhcp_msg *req, struc
 }
 
 /**
+ * admit() - let the interface's bound decide whether @ip may go to the client
+ * @srv:	server
+ * @req:	request
+ * @from:	where it came from
+ * @ip:		chosen address
+ * @bind:	it is to be bound, not offered
+ * @now:	wall clock, seconds
+ * @rep:	reply; its bound is set, and its note when refused
+ *
+ * Return: true if the offer or binding may be made.
+ */
+static bool admit(struct dhcp_server *srv, const struct dhcp_msg *req,
+		  const struct dhcp_origin *from, struct in_addr ip, bool bind, int64_t now,
+		  struct dhcp_reply *rep)
+{
+	rep->bound = dhcp_bounds_admit(&srv->bounds, srv->leases, from, req->chaddr, ip, bind, now);
+	if (rep->bound != DHCP_BOUND_REFUSED)
+		return true;
+	rep->note = "the guest's TAP holds as many addresses as it may (guest-leases)";
+	return false;
+}
+
+/**
  * on_discover() - answer DHCPDISCOVER with an OFFER, or an ACK under rapid commit
  * @srv:	server
  * @req:	request
+ * @from:	where it came from
  * @now:	wall clock, seconds
  * @rep:	reply to fill
  *
  * RFC 4039: a DISCOVER with option 80 may be answered with a committed ACK at
- * once; 80 is echoed only then.
+ * once; 80 is echoed only then.  Both pass the same bound.
  */
-static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req, int64_t now,
-			struct dhcp_reply *rep)
+static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req,
+			const struct dhcp_origin *from, int64_t now, struct dhcp_reply *rep)
 {
 	struct in_addr ip;
 
@@ -223,6 +255,8 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req, int
 		rep->note = "no free address (pool exhausted or the client's static address is taken)";
 		return;
 	}
+	if (!admit(srv, req, from, ip, req->rapid_commit, now, rep))
+		return;
 	if (req->rapid_commit) {
 		ack(srv, req, ip, now, rep);
 		rep->answer.rapid_commit = true;
@@ -236,6 +270,7 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req, int
  * on_request() - answer DHCPREQUEST in each client state of RFC 2131 §4.3.2
  * @srv:	server
  * @req:	request
+ * @from:	where it came from
  * @unicast:	the request was sent to our address, not broadcast (RENEWING vs REBINDING)
  * @now:	wall clock, seconds
  * @rep:	reply to fill
@@ -246,8 +281,9 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req, int
  * address it would not give this client, so a guest moved between networks
  * or holding a stale address restarts at once instead of waiting it out.
  */
-static void on_request(struct dhcp_server *srv, const struct dhcp_msg *req, bool unicast,
-		       int64_t now, struct dhcp_reply *rep)
+static void on_request(struct dhcp_server *srv, const struct dhcp_msg *req,
+		       const struct dhcp_origin *from, bool unicast, int64_t now,
+		       struct dhcp_reply *rep)
 {
 	struct in_addr ip;
 	const char *why;
@@ -276,7 +312,7 @@ static void on_request(struct dhcp_server *srv, const struct dhcp_msg *req, bool
 	why = address_problem(srv, req->chaddr, ip, now);
 	if (why)
 		nak(srv, req, why, rep);
-	else
+	else if (admit(srv, req, from, ip, true, now, rep))
 		ack(srv, req, ip, now, rep);
 }
 
@@ -393,6 +429,8 @@ static void set_destination(const struct dhcp_msg *req, struct dhcp_reply *rep)
  * dhcp_server_handle() - decide the answer to one parsed request
  * @srv:	server state
  * @req:	request from dhcp_parse()
+ * @from:	the interface it came in on; a relayed request (giaddr) is
+ *		never one guest's, whatever the interface
  * @unicast:	it was addressed to us rather than broadcast (from IP_PKTINFO)
  * @now:	wall clock, seconds
  * @rep:	the decision
@@ -400,10 +438,17 @@ static void set_destination(const struct dhcp_msg *req, struct dhcp_reply *rep)
  * Lease changes happen in the store at once; when @rep->commit is set the
  * caller must lease_store_commit() before sending the reply.
  */
-void dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_msg *req, bool unicast,
-			int64_t now, struct dhcp_reply *rep)
+void dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_msg *req,
+			const struct dhcp_origin *from, bool unicast, int64_t now,
+			struct dhcp_reply *rep)
 {
+	struct dhcp_origin o = { .port = -1 };
+
 	memset(rep, 0, sizeof(*rep));
+	if (from) {
+		o = *from;
+		o.one_guest = o.one_guest && !req->giaddr.s_addr;
+	}
 	if (req->op != BOOTREQUEST)
 		rep->note = "not a BOOTREQUEST";
 	else if (!mac_is_unicast(req->chaddr))
@@ -411,9 +456,9 @@ void dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_msg *req, boo
 	else if (req->giaddr.s_addr && !srv->cfg->allow_relay)
 		rep->note = "relayed (giaddr set) and relaying is off";
 	else if (req->type == DHCPDISCOVER)
-		on_discover(srv, req, now, rep);
+		on_discover(srv, req, &o, now, rep);
 	else if (req->type == DHCPREQUEST)
-		on_request(srv, req, unicast, now, rep);
+		on_request(srv, req, &o, unicast, now, rep);
 	else if (req->type == DHCPDECLINE)
 		on_decline(srv, req, now, rep);
 	else if (req->type == DHCPRELEASE)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "netsetup/dhcp/dhcp_bounds.h"
 #include "netsetup/dhcp/dhcp_config.h"
 #include "netsetup/dhcp/dhcp_msg.h"
 #include "netsetup/dhcp/lease_store.h"
@@ -31,6 +32,7 @@ enum dhcp_dest {
  * @commit:	a journal record was queued: send only after lease_store_commit() succeeds
  * @state:	the client state RFC 2131 §4.3.2 names (SELECTING, INIT-REBOOT, ...) or NULL
  * @note:	why there is no reply, or why a NAK; NULL otherwise
+ * @bound:	what the interface's bound did to the request (dhcp_bounds.c)
  */
 struct dhcp_reply {
 	enum dhcp_dest dest;
@@ -41,6 +43,7 @@ struct dhcp_reply {
 	bool commit;
 	const char *state;
 	const char *note;
+	enum dhcp_bound bound;
 };
 
 /**
@@ -48,17 +51,20 @@ struct dhcp_reply {
  * @cfg:	configuration, checked by dhcp_config_check()
  * @leases:	lease store covering the server's subnet
  * @cursor:	offset into the pool where the next free-address scan starts
+ * @bounds:	what each served interface may reserve
  */
 struct dhcp_server {
 	const struct dhcp_config *cfg;
 	struct lease_store *leases;
 	uint32_t cursor;
+	struct dhcp_bounds bounds;
 };
 
 void dhcp_subnet_range(const struct dhcp_config *cfg, struct in_addr *base, uint32_t *count);
 void dhcp_server_init(struct dhcp_server *srv, const struct dhcp_config *cfg,
 		      struct lease_store *leases);
 void dhcp_server_handle(struct dhcp_server *srv, const struct dhcp_msg *req,
-			bool unicast, int64_t now, struct dhcp_reply *rep);
+			const struct dhcp_origin *from, bool unicast, int64_t now,
+			struct dhcp_reply *rep);
 
 #endif

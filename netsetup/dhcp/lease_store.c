@@ -77,6 +77,15 @@ static bool holds(const struct lease *l, const uint8_t mac[6])
 	return (l->state == LEASE_OFFERED || l->state == LEASE_BOUND) && !memcmp(l->mac, mac, 6);
 }
 
+/*
+ * indexed() - Return: true if the MAC index must find @l: it is held, or its
+ * MAC was once bound to it (a returning client gets that address back first)
+ */
+static bool indexed(const struct lease *l)
+{
+	return l->state == LEASE_OFFERED || l->state == LEASE_BOUND || l->bound_until;
+}
+
 static void index_insert(struct lease_store *s, uint32_t slot)
 {
 	size_t i = mac_hash(s->slots[slot].mac) & (s->index_cap - 1);
@@ -125,7 +134,7 @@ static void index_rebuild(struct lease_store *s, size_t cap)
 	for (size_t i = 0; i < old_cap; i++) {
 		const struct lease *l = old[i] ? &s->slots[old[i] - 1] : NULL;
 
-		if (l && (l->state == LEASE_OFFERED || l->state == LEASE_BOUND))
+		if (l && indexed(l))
 			index_insert(s, old[i] - 1);
 	}
 	free(old);
@@ -149,7 +158,7 @@ static void index_add(struct lease_store *s, uint32_t slot)
 		for (size_t i = 0; i < s->index_cap; i++) {
 			const struct lease *l = s->index[i] ? &s->slots[s->index[i] - 1] : NULL;
 
-			live += l && (l->state == LEASE_OFFERED || l->state == LEASE_BOUND);
+			live += l && indexed(l);
 		}
 		index_rebuild(s, 4 * (live + 1) > s->index_cap && s->index_cap < index_max(s) ?
 				 2 * s->index_cap : s->index_cap);
@@ -169,6 +178,28 @@ const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_
 		const struct lease *l = &s->slots[s->index[i] - 1];
 
 		if (holds(l, mac))
+			return l;
+	}
+	return NULL;
+}
+
+/**
+ * lease_store_last_by_mac() - Return: a free address @mac was last bound to, or NULL
+ * @s:		store
+ * @mac:	client MAC
+ *
+ * RFC 2131 §4.3.1 offers a client "its previous address as recorded in the
+ * client's (now expired or released) binding" first.  It also keeps a client
+ * that releases and comes back from leaving a quarantined address behind
+ * each time.
+ */
+const struct lease *lease_store_last_by_mac(const struct lease_store *s, const uint8_t mac[6])
+{
+	for (size_t i = mac_hash(mac) & (s->index_cap - 1); s->index[i];
+	     i = (i + 1) & (s->index_cap - 1)) {
+		const struct lease *l = &s->slots[s->index[i] - 1];
+
+		if (l->state == LEASE_FREE && l->bound_until && !memcmp(l->mac, mac, 6))
 			return l;
 	}
 	return NULL;
@@ -195,6 +226,24 @@ bool lease_is_active(const struct lease *l, int64_t now)
 }
 
 /**
+ * lease_in_quarantine() - Return: true if @l's address is still kept from @mac
+ * @l:		lease
+ * @mac:	the client that would get it
+ * @now:	wall clock, seconds
+ *
+ * A lease released, expired or left for another address stays its MAC's
+ * until its end plus LEASE_QUARANTINE_GRACE: the bridge port filter learns
+ * (port, address) from each ACK with a timeout of the lease time, so a VM
+ * that gave the address back could go on using it.  The same MAC may take it
+ * back at once.
+ */
+bool lease_in_quarantine(const struct lease *l, const uint8_t mac[6], int64_t now)
+{
+	return l->bound_until && memcmp(l->mac, mac, 6) &&
+	       now < l->bound_until + LEASE_QUARANTINE_GRACE;
+}
+
+/**
  * assign() - give @ip to @mac in memory, taking any other address from @mac
  * @s:		store
  * @mac:	client
@@ -216,8 +265,11 @@ static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct 
 		return NULL;
 	old = (struct lease *)lease_store_by_mac(s, mac);
 	if (old && old != l)
-		old->state = LEASE_FREE;
+		old->state = LEASE_FREE;	/* its @bound_until keeps it from others */
 	if (!holds(l, mac)) {
+		/* Only a slot out of quarantine changes hands (the server checks). */
+		if (memcmp(l->mac, mac, 6))
+			l->bound_until = 0;
 		memcpy(l->mac, mac, 6);
 		l->hostname_len = 0;
 		l->state = state;
@@ -225,14 +277,16 @@ static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct 
 	}
 	l->state = state;
 	l->expires = expires;
+	if (state == LEASE_BOUND)
+		l->bound_until = expires;
 	return l;
 }
 
-/* queue_bind() - queue the "bind" record of lease @l */
-static void queue_bind(struct lease_store *s, const struct lease *l)
+/* queue_bind() - queue a "bind" record of lease @l that ends at @until */
+static void queue_bind(struct lease_store *s, const struct lease *l, int64_t until)
 {
 	struct lease_record r = {
-		.kind = LEASE_REC_BIND, .ip = l->ip, .time = l->expires,
+		.kind = LEASE_REC_BIND, .ip = l->ip, .time = until,
 		.hostname_len = l->hostname_len,
 	};
 
@@ -290,13 +344,16 @@ void lease_store_bind(struct lease_store *s, const uint8_t mac[6], struct in_add
 	if (hostname_len)
 		memcpy(l->hostname, hostname, hostname_len);
 	l->hostname_len = (uint8_t)hostname_len;
-	queue_bind(s, l);
+	queue_bind(s, l, l->expires);
 }
 
 /**
  * lease_store_release() - free @ip (DHCPRELEASE) and queue the journal record
  * @s:		store
  * @ip:		address
+ *
+ * The address is free for its MAC only: @bound_until keeps it from others
+ * (lease_in_quarantine()).
  */
 void lease_store_release(struct lease_store *s, struct in_addr ip)
 {
@@ -329,6 +386,38 @@ void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until
 }
 
 /**
+ * lease_store_charge() - note which interface's bound @ip counts against (dhcp_bounds.c)
+ * @s:		store
+ * @ip:		address inside the subnet
+ * @port:	served interface, 1-based; 0 for none
+ * @stamp:	the charge's number
+ */
+void lease_store_charge(struct lease_store *s, struct in_addr ip, uint8_t port, uint16_t stamp)
+{
+	struct lease *l = claim_slot(s, ip);
+
+	if (l) {
+		l->port = port;
+		l->stamp = stamp;
+	}
+}
+
+/**
+ * lease_store_withdraw() - take back an offer nobody has requested yet (memory only)
+ * @s:		store
+ * @ip:		offered address
+ *
+ * An earlier binding of the same MAC keeps its quarantine (@bound_until).
+ */
+void lease_store_withdraw(struct lease_store *s, struct in_addr ip)
+{
+	struct lease *l = claim_slot(s, ip);
+
+	if (l && l->state == LEASE_OFFERED)
+		l->state = LEASE_FREE;
+}
+
+/**
  * lease_store_pending() - Return: bytes of journal records waiting for lease_store_commit()
  * @s:		store
  */
@@ -340,10 +429,12 @@ size_t lease_store_pending(const struct lease_store *s)
 /**
  * snapshot() - replace the journal with one record per binding and per live decline
  * @s:		store
- * @now:	wall clock, seconds; declines over by then are left out
+ * @now:	wall clock, seconds; declines and quarantines over by then are left out
  *
  * Memory holds every change, the queued ones included, so the snapshot takes
- * their place in the new file.
+ * their place in the new file.  An address no longer bound but still in
+ * quarantine is written first as its old binding and a release, so that the
+ * reload keeps it from other MACs; the live bindings follow, and win.
  *
  * Return: 0, or -1 with errno set (see lease_journal_rewrite()).
  */
@@ -352,10 +443,21 @@ static int snapshot(struct lease_store *s, int64_t now)
 	lease_journal_discard(&s->journal);
 	for (uint32_t i = 0; i < s->count; i++) {
 		const struct lease *l = &s->slots[i];
+		struct lease_record r = { .kind = LEASE_REC_RELEASE, .ip = l->ip };
+
+		if (l->state == LEASE_BOUND || !l->bound_until ||
+		    l->bound_until + LEASE_QUARANTINE_GRACE <= now)
+			continue;
+		memcpy(r.mac, l->mac, 6);
+		queue_bind(s, l, l->bound_until);
+		lease_journal_queue(&s->journal, &r);
+	}
+	for (uint32_t i = 0; i < s->count; i++) {
+		const struct lease *l = &s->slots[i];
 		struct lease_record r = { .kind = LEASE_REC_DECLINE, .ip = l->ip, .time = l->expires };
 
 		if (l->state == LEASE_BOUND)
-			queue_bind(s, l);
+			queue_bind(s, l, l->expires);
 		else if (l->state == LEASE_DECLINED && l->expires > now)
 			lease_journal_queue(&s->journal, &r);
 	}
@@ -424,7 +526,8 @@ static const char *apply_record(void *ctx, const struct lease_record *r)
  * @now:	wall clock, seconds
  *
  * Expired bindings are kept (a returning client gets its old address back),
- * so the snapshot has at most one record per address; expired declines go.
+ * so the snapshot has at most one record per address (two for one in
+ * quarantine, see snapshot()); expired declines and quarantines go.
  *
  * Return: 0, or -1 with errno set (see lease_journal_rewrite() for which
  * file then takes the appends, if any).
@@ -441,8 +544,8 @@ int lease_store_compact(struct lease_store *s, int64_t now)
  * @s:		store
  * @now:	wall clock, seconds
  *
- * A snapshot holds at most one record per address, so this bounds the file to
- * about twice that, while each ACK still costs one appended line.  After a
+ * A snapshot holds about one record per address (at most two), so this bounds
+ * the file to a small multiple of that, while each ACK still costs one appended line.  After a
  * failure (a full disk) the next try waits for another COMPACT_MIN records,
  * so a disk that stays full does not cost a snapshot per batch.
  *

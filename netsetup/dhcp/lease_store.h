@@ -12,9 +12,10 @@
 #include "netsetup/dhcp/lease_record.h"
 
 #define LEASE_HOSTNAME_MAX	LEASE_RECORD_HOST_MAX	/* longer names are cut */
+#define LEASE_QUARANTINE_GRACE	10	/* seconds after a binding's end before another MAC gets its address */
 
 enum lease_state {
-	LEASE_FREE = 0,		/* never used, released, or taken back */
+	LEASE_FREE = 0,		/* never used, released, or taken back (see @bound_until) */
 	LEASE_OFFERED,		/* held for a client between OFFER and REQUEST; memory only */
 	LEASE_BOUND,		/* ACKed; in the journal before the ACK was sent */
 	LEASE_DECLINED,		/* a client found it in use (DECLINE); unusable until @expires */
@@ -26,7 +27,15 @@ enum lease_state {
  * @mac:		holder (or last holder, or the client that declined it)
  * @state:		enum lease_state
  * @hostname_len:	bytes in @hostname
+ * @port:		which served interface (1-based) the address is charged to by
+ *			dhcp_bounds.c, 0 for none; memory only
+ * @stamp:		that charge's number, told apart from older charges of the slot
  * @expires:		end of the lease, offer or decline hold (wall clock, seconds)
+ * @bound_until:	end of the last lease ACKed to @mac for this address, kept
+ *			after a RELEASE, an expiry or a move: until it is over (plus
+ *			LEASE_QUARANTINE_GRACE) no other MAC may have the address,
+ *			because the bridge port filter keeps @mac's (port, address)
+ *			binding that long after the last ACK
  * @hostname:		the client's option 12, raw and untrusted
  */
 struct lease {
@@ -34,7 +43,10 @@ struct lease {
 	uint8_t mac[6];
 	uint8_t state;
 	uint8_t hostname_len;
+	uint8_t port;
+	uint16_t stamp;
 	int64_t expires;
+	int64_t bound_until;
 	uint8_t hostname[LEASE_HOSTNAME_MAX];
 };
 
@@ -47,7 +59,9 @@ int lease_store_chown(struct lease_store *s, uid_t uid, gid_t gid);
 
 const struct lease *lease_store_by_ip(const struct lease_store *s, struct in_addr ip);
 const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_t mac[6]);
+const struct lease *lease_store_last_by_mac(const struct lease_store *s, const uint8_t mac[6]);
 bool lease_is_active(const struct lease *l, int64_t now);
+bool lease_in_quarantine(const struct lease *l, const uint8_t mac[6], int64_t now);
 
 void lease_store_offer(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
 		       int64_t expires);
@@ -55,6 +69,8 @@ void lease_store_bind(struct lease_store *s, const uint8_t mac[6], struct in_add
 		      int64_t expires, const uint8_t *hostname, size_t hostname_len);
 void lease_store_release(struct lease_store *s, struct in_addr ip);
 void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until);
+void lease_store_charge(struct lease_store *s, struct in_addr ip, uint8_t port, uint16_t stamp);
+void lease_store_withdraw(struct lease_store *s, struct in_addr ip);
 
 size_t lease_store_pending(const struct lease_store *s);
 int lease_store_commit(struct lease_store *s);

@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Let the input move the clock too, so leases and offers expire. */
 	now = 1700000000 + (int64_t)(req.secs * 60);
-	dhcp_server_handle(&h.srv, &req, req.flags & 1, now, &rep);
+	dhcp_server_handle(&h.srv, &req, NULL, req.flags & 1, now, &rep);
 	if (!rep.answer.type)
 		return 0;
 	n = dhcp_build(&req, &rep.answer, out, sizeof(out));

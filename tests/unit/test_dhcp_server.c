@@ -19,12 +19,14 @@
  * @leases:	store
  * @srv:	server
  * @rep:	last decision
+ * @from:	where the requests come from; NULL for nowhere in particular (no bounds)
  */
 struct fixture {
 	struct dhcp_config cfg;
 	struct lease_store *leases;
 	struct dhcp_server srv;
 	struct dhcp_reply rep;
+	const struct dhcp_origin *from;
 };
 
 static struct fixture fx;
@@ -44,6 +46,7 @@ static int setup(void **state)
 {
 	(void)state;
 	dhcp_config_defaults(&fx.cfg);
+	fx.from = NULL;
 	start();
 	return 0;
 }
@@ -62,7 +65,7 @@ static uint8_t handle_at(struct pkt *p, bool unicast, int64_t now)
 
 	pkt_end(p);
 	assert_int_equal(dhcp_parse(p->b, p->len, &m), DHCP_PARSE_OK);
-	dhcp_server_handle(&fx.srv, &m, unicast, now, &fx.rep);
+	dhcp_server_handle(&fx.srv, &m, fx.from, unicast, now, &fx.rep);
 	return fx.rep.answer.type;
 }
 
@@ -290,9 +293,77 @@ static void decline_takes_address_out_of_use(void **state)
 	pkt_init(&p, DHCPREQUEST, 12);
 	pkt_addr_opt(&p, 50, inet_ntoa(a));
 	assert_int_equal(handle_at(&p, false, NOW + DHCP_DECLINE_HOLD - 1), DHCPNAK);
+	/*
+	 * The decline hold is over, but the decliner's lease is not: the port
+	 * filter still binds the address to it, so others wait for its end.
+	 * (Before the quarantine, MAC 12 got it at NOW + DHCP_DECLINE_HOLD.)
+	 */
 	pkt_init(&p, DHCPREQUEST, 12);
 	pkt_addr_opt(&p, 50, inet_ntoa(a));
-	assert_int_equal(handle_at(&p, false, NOW + DHCP_DECLINE_HOLD), DHCPACK);
+	assert_int_equal(handle_at(&p, false, NOW + DHCP_DECLINE_HOLD), DHCPNAK);
+	pkt_init(&p, DHCPREQUEST, 12);
+	pkt_addr_opt(&p, 50, inet_ntoa(a));
+	assert_int_equal(handle_at(&p, false, NOW + 3600 + LEASE_QUARANTINE_GRACE), DHCPACK);
+}
+
+/* request_at() - INIT-REBOOT REQUEST from ..:@mac for @a at @now; Return: the reply type */
+static uint8_t request_at(uint8_t mac, struct in_addr a, int64_t now)
+{
+	struct pkt p;
+
+	pkt_init(&p, DHCPREQUEST, mac);
+	pkt_addr_opt(&p, 50, inet_ntoa(a));
+	return handle_at(&p, false, now);
+}
+
+/*
+ * A released lease stays its MAC's until its end plus the grace: the bridge
+ * port filter binds the address to the old VM's port that long.  The same
+ * MAC gets it back at once, even on a DISCOVER without option 50.
+ */
+static void released_address_quarantined_for_others(void **state)
+{
+	struct in_addr a;
+	struct pkt p;
+
+	(void)state;
+	a = lease_for(40);
+	pkt_init(&p, DHCPRELEASE, 40);
+	pkt_addr_opt(&p, 54, "172.16.0.1");
+	pkt_set_addr(&p, 12, inet_ntoa(a));
+	assert_int_equal(handle(&p), 0);
+	assert_true(fx.rep.commit);
+	assert_int_equal(request_at(41, a, NOW + 1), DHCPNAK);
+	assert_non_null(strstr(fx.rep.note, "held back"));
+	pkt_init(&p, DHCPDISCOVER, 41);
+	pkt_addr_opt(&p, 50, inet_ntoa(a));
+	assert_int_equal(handle_at(&p, false, NOW + 1), DHCPOFFER);
+	assert_true(yiaddr() != a.s_addr);
+	assert_int_equal(request_at(41, a, NOW + 3600 + LEASE_QUARANTINE_GRACE - 1), DHCPNAK);
+	pkt_init(&p, DHCPDISCOVER, 40);
+	assert_int_equal(handle_at(&p, false, NOW + 2), DHCPOFFER);
+	assert_int_equal(yiaddr(), a.s_addr);
+	assert_int_equal(request_at(40, a, NOW + 2), DHCPACK);
+	/* Given back again, it is free for others once the new lease and the grace are over. */
+	assert_int_equal(request_at(41, a, NOW + 2 + 3600 + LEASE_QUARANTINE_GRACE - 1), DHCPNAK);
+	assert_int_equal(request_at(41, a, NOW + 2 + 3600 + LEASE_QUARANTINE_GRACE), DHCPACK);
+}
+
+/* An expired lease is quarantined the same way; an unanswered offer is not. */
+static void expired_address_quarantined_for_others(void **state)
+{
+	struct in_addr a, offered;
+	struct pkt p;
+
+	(void)state;
+	a = lease_for(42);
+	assert_int_equal(request_at(43, a, NOW + 3600), DHCPNAK);
+	assert_int_equal(request_at(43, a, NOW + 3600 + LEASE_QUARANTINE_GRACE - 1), DHCPNAK);
+	assert_int_equal(request_at(43, a, NOW + 3600 + LEASE_QUARANTINE_GRACE), DHCPACK);
+	pkt_init(&p, DHCPDISCOVER, 44);
+	assert_int_equal(handle(&p), DHCPOFFER);
+	offered = fx.rep.answer.yiaddr;
+	assert_int_equal(request_at(45, offered, NOW + DHCP_OFFER_HOLD), DHCPACK);
 }
 
 static void inform_acks_without_lease(void **state)
@@ -358,9 +429,14 @@ static void pool_exhaustion_never_takes_static_or_reserved(void **state)
 	pkt_init(&p, DHCPDISCOVER, 0x99);
 	assert_int_equal(handle(&p), DHCPOFFER);
 	assert_int_equal(yiaddr(), ip("172.16.0.4").s_addr);
-	/* Once a lease expires its address is free again. */
+	/*
+	 * Once a lease is over, and the grace after it, its address is free
+	 * again.  (Before the quarantine, this was at NOW + 3601.)
+	 */
 	pkt_init(&p, DHCPDISCOVER, 22);
-	assert_int_equal(handle_at(&p, false, NOW + 3601), DHCPOFFER);
+	assert_int_equal(handle_at(&p, false, NOW + 3600 + LEASE_QUARANTINE_GRACE - 1), 0);
+	pkt_init(&p, DHCPDISCOVER, 22);
+	assert_int_equal(handle_at(&p, false, NOW + 3600 + LEASE_QUARANTINE_GRACE), DHCPOFFER);
 }
 
 static void relay_ignored_unless_allowed(void **state)
@@ -413,7 +489,7 @@ static void strange_requests_dropped(void **state)
 	pkt_end(&p);
 	p.b[0] = BOOTREPLY;
 	assert_int_equal(dhcp_parse(p.b, p.len, &m), DHCP_PARSE_OK);
-	dhcp_server_handle(&fx.srv, &m, false, NOW, &fx.rep);
+	dhcp_server_handle(&fx.srv, &m, fx.from, false, NOW, &fx.rep);
 	assert_int_equal(fx.rep.dest, DHCP_DEST_NONE);
 }
 
@@ -524,6 +600,8 @@ int main(void)
 		T(rediscover_keeps_binding),
 		T(release_frees_only_own_address),
 		T(decline_takes_address_out_of_use),
+		T(released_address_quarantined_for_others),
+		T(expired_address_quarantined_for_others),
 		T(inform_acks_without_lease),
 		T(static_binding_protected),
 		T(pool_exhaustion_never_takes_static_or_reserved),
