@@ -65,6 +65,25 @@ rec {
     else if ip == net || ip == net + size - 1 then "the guest address is the network or broadcast address"
     else null;
 
+  # netsetup/dhcp/dhcp_config.c usable_host(): a guest's address on the served subnet, not the
+  # router's (the server's) own, not the network or broadcast address.
+  usableHost = address: ipText:
+    let
+      p = prefix address;
+      size = pow2 (32 - p.len);
+      ip = ipToInt ipText;
+      net = (p.ip / size) * size;
+    in
+    p != null && ip != null && ip / size * size == net && ip != p.ip && ip != net && ip != net + size - 1;
+  # dhcp_config_check(): static bindings and route gateways are usable hosts.
+  dhcpProblem = address: dhcp:
+    let
+      bad = builtins.filter (x: !(usableHost address x))
+        (map (v: head (split "," v)) (attrValues dhcp.staticLeases)
+         ++ map (r: builtins.elemAt (split "," r) 2) dhcp.routes);
+    in
+    if bad == [ ] then null else "${head bad} is not a guest address on ${address} (the router's own, the network and broadcast addresses are not)";
+
   # One rule per proto and host port (config.c set_forward()).
   forwardKeys = fs: map (f: let m = match "([a-z]+):([0-9]+):.*" f; in if m == null then f else "${head m}:${toString (toInt (elemAt m 1))}") fs;
   forwardsUnique = fs: uniq (forwardKeys fs);

@@ -169,6 +169,8 @@ in
           message = "services.redox-net: forwards: at most 64, and each protocol and host port once."; }
         { assertion = chk.macsValid cfg.dhcp.staticLeases && chk.staticsUnique cfg.dhcp.staticLeases;
           message = "services.redox-net: dhcp.staticLeases: keys must be MACs, and no address bound to two MACs."; }
+        { assertion = !cfg.dhcp.enable || chk.hostPrefixProblem cfg.address != null || chk.dhcpProblem cfg.address cfg.dhcp == null;
+          message = "services.redox-net: dhcp: ${toString (chk.dhcpProblem cfg.address cfg.dhcp)}."; }
         { assertion = chk.settingsKeysValid cfg.settings;
           message = "services.redox-net: settings keys are redox-netsetup option names (lower case, digits, '-')."; }
       ] ++ map (f: {

@@ -7,7 +7,8 @@
 #   store:   the fake package path
 #   cfgJson: JSON of { services.redox-net = ...; networking...; systemd.network.enable; }
 #   module:  what to import (twice); defaults to the path nix/module.nix
-{ lib, top, store, cfgJson, module ? top + "/nix/module.nix" }:
+#   extraModules: more modules, e.g. the VM test's node (nix/tests/vm-test.nix)
+{ lib, top, store, cfgJson ? "{}", module ? top + "/nix/module.nix", extraModules ? [ ] }:
 let
   inherit (lib) mkOption types;
   any' = mkOption { type = types.anything; default = null; };
@@ -39,13 +40,14 @@ let
       networking.dhcpcd.denyInterfaces = mkOption { type = types.listOf types.str; default = [ ]; };
       networking.networkmanager.enable = bool;
       networking.networkmanager.unmanaged = mkOption { type = types.listOf types.str; default = [ ]; };
+      specialisation = attrs;
     };
   };
   package = { type = "derivation"; name = "redox-net"; outPath = store; };
   input = builtins.fromJSON cfgJson;
   eval = lib.evalModules {
     specialArgs = { inherit pkgs; };
-    modules = [ stubs module module input { services.redox-net.package = package; } ];
+    modules = [ stubs module module input { services.redox-net.package = package; } ] ++ extraModules;
   };
   c = eval.config;
   failed = map (a: a.message) (builtins.filter (a: !a.assertion) c.assertions);
@@ -62,18 +64,23 @@ let
       reloadTriggers = map (t: t.text or (toString t)) (u.reloadTriggers or [ ]);
       ReloadPropagatedFrom = u.unitConfig.ReloadPropagatedFrom or [ ];
     };
+  # What the check needs whether or not the assertions pass: the file and the accounts.
+  always = {
+    conf = c.environment.etc."redox-net/redox-net.conf".source.text;
+    groups = builtins.attrNames c.users.groups;
+    users = lib.mapAttrs (_: u: { group = u.group or "users"; isSystemUser = u.isSystemUser or false; }) c.users.users;
+    dhcpUnit = c.services.redox-net.dhcp.enable && c.services.redox-net.dhcp.separateUnit;
+    settings = c.services.redox-net;
+  };
 in
-if failed != [ ] then { accepted = false; inherit failed; }
-else {
+if failed != [ ] then always // { accepted = false; inherit failed; }
+else always // {
   accepted = true;
   failed = [ ];
-  conf = c.environment.etc."redox-net/redox-net.conf".source.text;
   policy = c.environment.etc."redox-net/policy";
   units = { redox-net = unit "redox-net"; redox-net-dhcp = unit "redox-net-dhcp"; };
   nftablesPost = c.systemd.services.nftables.serviceConfig.ExecStartPost or [ ];
   wrapper = c.security.wrappers.redox-net-helper or null;
-  groups = builtins.attrNames c.users.groups;
-  users = lib.mapAttrs (_: u: { group = u.group; isSystemUser = u.isSystemUser or false; }) c.users.users;
   firewall = c.networking.firewall.interfaces;
   forwardRules = c.networking.firewall.extraForwardRules;
   dhcpcdDeny = c.networking.dhcpcd.denyInterfaces;
