@@ -76,7 +76,7 @@ out:
 int port_filter_bind(const char *port, const uint8_t mac[6])
 {
 	uint8_t key[RN_PF_MAC_KEY_LEN] = { 0 };
-	char buf[PF_BUFSZ];
+	char buf[PF_BUFSZ] = { 0 };	/* netlink padding goes out as zeroes */
 	size_t namelen = strnlen(port, IFNAMSIZ), len;
 	uint32_t seq = (uint32_t)time(NULL);
 	struct mnl_socket *nl;
