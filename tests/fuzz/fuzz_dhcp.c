@@ -70,6 +70,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static uint8_t out[DHCP_REPLY_MAX];
 	struct dhcp_msg req, back;
+	struct dhcp_origin from;
 	struct dhcp_reply rep;
 	int64_t now;
 	size_t n;
@@ -81,7 +82,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	/* Let the input move the clock too, so leases and offers expire. */
 	now = 1700000000 + (int64_t)(req.secs * 60);
-	dhcp_server_handle(&h.srv, &req, NULL, req.flags & 1, now, &rep);
+	/* And pick the interface, a TAP or a bridge, so the bounds (dhcp_bounds.c) run too. */
+	from = (struct dhcp_origin){ .port = (int)(req.xid & 1), .one_guest = req.xid & 2 };
+	dhcp_server_handle(&h.srv, &req, &from, req.flags & 1, now, &rep);
 	if (!rep.answer.type)
 		return 0;
 	n = dhcp_build(&req, &rep.answer, out, sizeof(out));
