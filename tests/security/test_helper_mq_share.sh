@@ -6,7 +6,8 @@
 # straight through the helper: refused, A's queues unchanged, B gets no fd.  A then re-owns
 # the TAP to B (TUNSETOWNER 65533) and keeps his queues, so B's runner could attach by
 # itself (may_attach_directly()): refused too, also with one of A's queues detached
-# (TUNSETQUEUE IFF_DETACH_QUEUE).  Beside the attack, the legitimate path: once A's VMM is
+# (TUNSETQUEUE IFF_DETACH_QUEUE).  A refusal says the TAP is in use, has queues, or is
+# another user's.  Beside the attack, the legitimate path: once A's VMM is
 # gone, B gets the TAP.  Every step compares the namespace (seclib.sh: devices) and reads
 # the audit log.
 . "$(dirname "$0")/../lib.sh"
@@ -24,7 +25,7 @@ set_policy "allow uid $A tap mq0 queues 4
 allow uid $B tap mq0 queues 4
 quota uid $A devices 4
 quota uid $B devices 4"
-refusal='in use|queues'
+refusal='in use|queues|another user'
 
 # b_direct WHAT: B asks the helper himself for 2 queues of mq0; it must refuse, and give no fd.
 b_direct() {
