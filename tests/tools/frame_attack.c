@@ -22,10 +22,12 @@
  *
  * Every step prints one line; a failing write or ioctl exits 1 with the reason.  When
  * redox-run-net execs it (CH_BIN) its arguments are Cloud Hypervisor's, so the script
- * comes from $FRAME_ATTACK instead, words separated by spaces.
+ * comes from $FRAME_ATTACK instead, words separated by spaces.  With $FRAME_ATTACK_TAP
+ * (root, bench/bench_port_filter.sh) it attaches to that existing TAP itself at fd 3.
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -257,6 +259,16 @@ int main(int argc, char *argv[])
 	static char *words[256];
 	int hdr = VNET_HDR;
 
+	if (getenv("FRAME_ATTACK_TAP")) {
+		struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI | IFF_VNET_HDR };
+		int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
+
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", getenv("FRAME_ATTACK_TAP"));
+		if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0 || (fd != FD && dup2(fd, FD) < 0))
+			die("attach to $FRAME_ATTACK_TAP");
+		if (fd != FD)
+			close(fd);
+	}
 	if (getenv("FRAME_ATTACK")) {
 		words[0] = argv[0];
 		argc = script_from_env(words, 256);
