@@ -157,6 +157,8 @@ static int parse_link_msg(struct nl_msg *msg, struct link_state *l)
 		memcpy(l->mac, nla_data(tb[IFLA_ADDRESS]), 6);
 		l->has_mac = true;
 	}
+	if (tb[IFLA_IFALIAS])
+		nla_strlcpy(l->alias, tb[IFLA_IFALIAS], sizeof(l->alias));
 	if (tb[IFLA_LINKINFO])
 		parse_linkinfo(tb[IFLA_LINKINFO], l);
 	/* The kernel counts queues only for multi-queue TAPs; a single-queue TAP
@@ -272,15 +274,6 @@ int link_list(struct nl_sock *sk, struct link_state **out, size_t *count)
 	*out = c.items;
 	*count = c.count;
 	return 0;
-}
-
-/**
- * link_is_tap() - Return: true if @l is a tun-driver device in TAP mode
- * @l:		device
- */
-bool link_is_tap(const struct link_state *l)
-{
-	return !strcmp(l->kind, "tun") && l->tun.valid && l->tun.type == IFF_TAP;
 }
 
 /* One RTM_NEWLINK that sets the group and, when asked, the master and IFF_UP. */
