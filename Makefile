@@ -41,6 +41,10 @@ FUZZ_SECONDS ?= 600
 PKGS      := libnl-3.0 libnl-route-3.0 libmnl libnftnl libcap-ng
 PKG_CFLAGS := $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
+# The setuid helper links no libnl: libnl's constructors read NLSYSCONFDIR, NLDBG and NLCB
+# before main() can wipe the environment (docs/security.md).  Its netlink is lib/rtlink.c.
+HELPER_PKGS := libmnl libnftnl libcap-ng
+HELPER_LIBS := $(shell $(PKG_CONFIG) --libs $(HELPER_PKGS))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
@@ -124,7 +128,7 @@ $(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(ARCHIVE)
 
 $(BUILD)/bin/redox-net-helper: $(BUILD)/obj/helper/helper_main.o $(ARCHIVE)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
 $(BUILD)/bin/redox-run-net: $(BUILD)/obj/helper/runner_main.o $(ARCHIVE)
 	@mkdir -p $(@D)
@@ -153,7 +157,7 @@ $(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c $(BUILD)/obj-$(1)/p
 		-DREDOX_NET_HELPER_LOCK='"$(3)"' $(4) $$(CFLAGS) -MMD -MP -c $$< -o $$@
 $(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(ARCHIVE)
 	@mkdir -p $$(@D)
-	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(HELPER_LIBS)
 endef
 # Only the test build can kill itself at a named step (helper/helper_steps.h).
 $(eval $(call helper_build,tests,$(TEST_POLICY_FILE),$(TEST_HELPER_LOCK),-DRN_TEST_HOOKS))

@@ -12,7 +12,7 @@
 #include "helper/bridge_tap.h"
 #include "helper/tap_queues.h"
 #include "lib/ifname.h"
-#include "lib/netlink.h"
+#include "lib/rtlink.h"
 
 /**
  * bridge_tap_name() - the TAP name of a (user, slot): "rn" + uid in base 36 + "s" + slot
@@ -211,33 +211,32 @@ int bridge_tap_no_ipv6(const char *name)
 }
 
 /**
- * bridge_tap_attach() - put a fresh TAP in redox-net's group, on the bridge, isolated, and up
- * @sk:		route socket
+ * bridge_tap_attach() - make a fresh TAP a locked-down guest port of the bridge, and up
+ * @rt:		route socket
  * @name:	the TAP, held open by the caller
  * @bridge_ifindex: the bridge
+ * @guest_mac:	the guest's MAC, bridge_tap_mac()
  * @out:	the TAP as the kernel shows it afterwards
  *
  * The TAP must be up before the VM starts: Cloud Hypervisor up to v53 stops
- * on EIO at its first transmit to a down TAP.  Its bridge port is isolated
- * (link_attach_isolated_up()): a guest cannot see, spoof or flood the other
- * users' guests at layer 2, and no broadcast of one VM is copied to the ports
- * of all the others, so a DHCP exchange costs the same with 10 VMs on the
- * bridge or 1,000.  The change goes by ifindex, found with one lookup in the
- * kernel's name hash (the TAP exists: the caller holds its fd); the one
- * netlink query is afterwards, to check the result.
+ * on EIO at its first transmit to a down TAP.  Its port is isolated, learns
+ * nothing and gets no unknown unicast, and the guest MAC is pinned to it
+ * (rtlink_port_attach() says why each), all before it goes up.  The change
+ * goes by ifindex, found with one lookup in the kernel's name hash (the TAP
+ * exists: the caller holds its fd); the one query is afterwards, to check.
  *
  * Return: 0 or a negative errno.
  */
-int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
-		      struct link_state *out)
+int bridge_tap_attach(struct rtlink *rt, const char *name, int bridge_ifindex,
+		      const uint8_t guest_mac[6], struct link_state *out)
 {
 	unsigned int ifindex = if_nametoindex(name);
 	int err = ifindex ? 0 : -errno;
 
 	if (!err)
-		err = link_attach_isolated_up(sk, (int)ifindex, RN_IFGROUP, bridge_ifindex);
+		err = rtlink_port_attach(rt, (int)ifindex, RN_IFGROUP, bridge_ifindex, guest_mac);
 	if (!err)
-		err = link_query(sk, name, out);
+		err = rtlink_get(rt, name, out);
 	if (!err && ((unsigned int)out->ifindex != ifindex || out->master != bridge_ifindex ||
 		     out->group != RN_IFGROUP))
 		err = -EAGAIN;

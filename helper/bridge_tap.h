@@ -22,7 +22,7 @@ struct bridge_slots {
 };
 
 struct link_state;
-struct nl_sock;
+struct rtlink;
 
 int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ]);
 void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6]);
@@ -30,7 +30,7 @@ int bridge_tap_slots(uid_t uid, struct bridge_slots *out);
 const char *bridge_link_problem(const struct link_state *l);
 int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds);
 int bridge_tap_no_ipv6(const char *name);
-int bridge_tap_attach(struct nl_sock *sk, const char *name, int bridge_ifindex,
-		      struct link_state *out);
+int bridge_tap_attach(struct rtlink *rt, const char *name, int bridge_ifindex,
+		      const uint8_t guest_mac[6], struct link_state *out);
 
 #endif

@@ -28,17 +28,18 @@
 #include "helper/macvtap_open.h"
 #include "helper/privs.h"
 #include "helper/proto.h"
+#include "helper/pool_claim.h"
+#include "helper/port_filter.h"
 #include "helper/quota.h"
-#include "helper/tap_claim.h"
 #include "helper/tap_queues.h"
 #include "lib/exitcodes.h"
-#include "lib/netlink.h"
+#include "lib/rtlink.h"
 #include "policy/policy.h"
 
 #ifndef REDOX_NET_HELPER_LOCK
 #define REDOX_NET_HELPER_LOCK "/run/redox-net/helper.lock"
 #endif
-/* Longest wait on one holder of the quota lock, and on the lock in all; see quota_lock(). */
+/* Longest wait on one holder of the caller's own quota lock, and on it in all; see quota_lock(). */
 #define HELPER_LOCK_IDLE_MS	5000
 #define HELPER_LOCK_MAX_MS	60000
 /* Longest wait for a peer that does not read its reply (SECURITY.md attack 14). */
@@ -96,46 +97,26 @@ static inline void step_hook_init(int argc, char *argv[])
  * @req:	the parsed request
  * @request:	the request as text for the audit line
  * @sock:	the reply socket
- * @lock:	quota lock file
- * @sk:		route socket
+ * @lock:	lock file (quota.c)
+ * @rt:		route socket
  * @link:	the device, as the kernel describes it (for a bridge request, the new TAP)
  * @tap:	bridge request: the TAP created for the caller, "" until then
  * @guest_mac:	bridge request: the guest MAC that goes with @tap
  * @d:		the policy decision
  * @fds:	the opened queues
- * @claim:	a TAP claim in flight, recorded in the lock file (tap_claim.c)
- * @claim_pending: @claim was recorded and is not settled yet
  */
 struct helper {
 	struct caller caller;
 	struct proto_request req;
 	char request[64];
 	int sock, lock;
-	struct nl_sock *sk;
+	struct rtlink *rt;
 	struct link_state link;
 	char tap[IFNAMSIZ];
 	uint8_t guest_mac[6];
 	struct policy_decision d;
 	int fds[PROTO_MAX_QUEUES];
-	struct tap_claim claim;
-	bool claim_pending;
 };
-
-/**
- * settle_claim() - once the reply is out: a granted claim stands, a refused one is undone
- * @h:		request state
- * @granted:	the fds went to the caller
- *
- * The queues are still ours here, so a claim the caller never got goes back
- * through them at once.  If that fails, the record stays for the next helper.
- */
-static void settle_claim(struct helper *h, bool granted)
-{
-	if (!h->claim_pending || (!granted && tap_claim_undo(h->fds[0])) || tap_claim_settle(h->lock))
-		return;
-	h->claim_pending = false;
-	step(STEP_CLAIM_SETTLED);
-}
 
 /**
  * finish() - audit, reply, settle a claim and return the exit code; every outcome goes through here
@@ -179,7 +160,6 @@ static int finish(struct helper *h, int status, const char *reason)
 		audit_log(&e);
 	}
 	step(STEP_REPLY_SENT);
-	settle_claim(h, status == RN_EXIT_OK);
 	if (status != RN_EXIT_OK)
 		fprintf(stderr, "redox-net-helper: %s: %s\n", h->req.ifname, e.reason);
 	fds_close(h->fds, PROTO_MAX_QUEUES);
@@ -219,31 +199,36 @@ static const char *decide(struct helper *h, enum policy_kind kind)
 }
 
 /**
- * lock_quota() - take the quota lock, then undo a claim that a killed helper left
+ * lock_quota() - take the caller's own quota lock
  * @h:		request state, policy already allowed
  *
- * The lock stays held until the reply is out, so the count, the claim that
- * follows and its settling are one step for all helpers at once.  A claim
- * that cannot be undone now stays counted against the uid whose helper died,
- * which is the safe side, and the next helper tries again.
+ * Held while his devices are counted and one more is made, and released
+ * before the reply (unlock()), so only his own requests ever wait on it.
  *
  * Return: NULL, or the reason for refusing.
  */
 static const char *lock_quota(struct helper *h)
 {
-	int err = quota_lock(h->lock, HELPER_LOCK_IDLE_MS, HELPER_LOCK_MAX_MS);
+	int err = quota_lock(h->lock, h->caller.uid, HELPER_LOCK_IDLE_MS, HELPER_LOCK_MAX_MS);
 
 	if (err)
-		return err == -ETIMEDOUT ? "another request holds the quota lock; try again" :
+		return err == -ETIMEDOUT ? "another request of yours holds your quota lock; try again" :
 					   "cannot take the quota lock";
 	step(STEP_LOCKED);
-	(void)tap_claim_reconcile(h->lock, h->sk);
-	step(STEP_RECONCILED);
+	return NULL;
+}
+
+/* unlock() - before the reply: release every lock, so nobody waits on a silent caller */
+static const char *unlock(struct helper *h)
+{
+	if (quota_unlock(h->lock))
+		return "cannot release the quota lock";
+	step(STEP_UNLOCKED);
 	return NULL;
 }
 
 /**
- * count_quota() - under the quota lock: may the caller have one device more?
+ * count_quota() - under the quota lock: may the caller have one pool TAP more?
  * @h:		request state, policy already allowed
  * @exclude:	ifindex of a device the caller counts itself, 0 for none
  * @status:	exit code for a refusal
@@ -255,7 +240,7 @@ static const char *count_quota(struct helper *h, int exclude, int *status)
 	unsigned int owned;
 
 	*status = RN_EXIT_FAILURE;
-	if (quota_count_owned(h->sk, h->caller.uid, exclude, &owned))
+	if (pool_claim_count(h->rt, h->caller.uid, exclude, &owned))
 		return "cannot list devices to count the quota";
 	if (owned + 1 > h->d.max_devices) {
 		*status = RN_EXIT_PRIVILEGE;
@@ -266,64 +251,37 @@ static const char *count_quota(struct helper *h, int exclude, int *status)
 }
 
 /**
- * record_claim() - write down the claim about to be made, before TUNSETOWNER
- * @h:		request state, the TAP's queues open
+ * pool_refusal() - the words and exit code for a pool TAP the caller cannot have
+ * @v:		pool_claim_verdict()
+ * @status:	set to the exit code
  *
- * Return: 0 or a negative errno.
+ * Return: NULL for POOL_FREE and POOL_MINE, otherwise the reason.
  */
-static int record_claim(struct helper *h)
+static const char *pool_refusal(enum pool_verdict v, int *status)
 {
-	int err;
-
-	memset(&h->claim, 0, sizeof(h->claim));
-	h->claim.magic = TAP_CLAIM_MAGIC;
-	h->claim.ifindex = h->link.ifindex;
-	h->claim.uid = h->caller.uid;
-	h->claim.multi_queue = h->link.tun.multi_queue;
-	memcpy(h->claim.ifname, h->req.ifname, sizeof(h->claim.ifname));
-	err = tap_claim_record(h->lock, &h->claim);
-	h->claim_pending = !err;
-	return err;
+	switch (v) {
+	case POOL_THEIRS:
+		*status = RN_EXIT_PRIVILEGE;
+		return "the TAP belongs to another user";
+	case POOL_IN_USE:
+		*status = RN_EXIT_CONFLICT;
+		return "the TAP is in use: a process holds one of its queues";
+	default:
+		return NULL;
+	}
 }
 
 /**
- * claim_tap() - under the quota lock: count, attach, and make the device the caller's
- * @h:		request state, policy already allowed
- * @status:	exit code for the outcome
- *
- * A TAP is free when it has no owner or root's; one owned by the caller is
- * his already and does not count twice; one owned by anybody else is theirs.
- * Its owner is read again once the lock is held: another helper may have
- * claimed it, or given back a claim a killed helper left, in the meantime.
- * After attaching, TUNSETOWNER records the claim in the kernel, where the
- * next count sees it, and in the lock file until the reply is out
- * (tap_claim.c); the device is looked up again to be sure the fds belong to
- * the very device that was checked (same ifindex, still in our group).
+ * attach_queues() - open the requested queues of the pool TAP, as root may
+ * @h:		request state
  *
  * Return: NULL, or the reason for refusing.
  */
-static const char *claim_tap(struct helper *h, int *status)
+static const char *attach_queues(struct helper *h)
 {
-	struct link_state now, after;
-	const char *why;
-	bool mine;
+	static char msg[96];
 	int err;
 
-	*status = RN_EXIT_FAILURE;
-	why = lock_quota(h);
-	if (why)
-		return why;
-	if (link_query(h->sk, h->req.ifname, &now) || now.ifindex != h->link.ifindex)
-		return "the TAP changed while waiting for the quota lock";
-	h->link = now;
-	mine = h->link.tun.has_owner && h->link.tun.owner == h->caller.uid;
-	*status = RN_EXIT_PRIVILEGE;
-	if (h->link.tun.has_owner && h->link.tun.owner != 0 && !mine)
-		return "the TAP belongs to another user";
-	why = count_quota(h, h->link.ifindex, status);
-	if (why)
-		return why;
-	*status = RN_EXIT_FAILURE;
 	if (privs_dac(true))
 		return "cannot raise CAP_DAC_OVERRIDE to open /dev/net/tun";
 	err = tap_queues_attach(h->req.ifname, h->req.queues, h->req.queues > 1, h->fds);
@@ -331,25 +289,72 @@ static const char *claim_tap(struct helper *h, int *status)
 	if (privs_drop_cap(CAP_DAC_OVERRIDE) && !err)
 		return "cannot drop CAP_DAC_OVERRIDE";
 	if (err) {
-		static char msg[96];
-
 		snprintf(msg, sizeof(msg), "cannot attach to the TAP: %s%s", strerror(-err),
 			 err == -EBUSY ? " (another process holds its queue)" : "");
 		return msg;
 	}
 	step(STEP_QUEUES_OPEN);
-	if (!mine) {
-		if (record_claim(h))
-			return "cannot record the claim in the quota lock file";
-		step(STEP_CLAIM_RECORDED);
-		if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
-			return "cannot record the caller as the TAP's owner";
-		step(STEP_CLAIMED);
+	return NULL;
+}
+
+/**
+ * claim_tap() - count, attach, and make the pool TAP the caller's, under his and its locks
+ * @h:		request state, policy already allowed
+ * @status:	exit code for the outcome
+ *
+ * The verdict is taken once before any lock, so that nobody can hold the
+ * claim lock of a TAP that is someone else's or in use, and again once both
+ * locks are held: another request may have claimed it in the meantime.  The
+ * grant is recorded (pool_claim.c) before the kernel owner is set, and the
+ * device is looked up once more to be sure the fds are the only queues of
+ * the very device that was checked.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *claim_tap(struct helper *h, int *status)
+{
+	struct link_state now, after;
+	uint32_t recorded;
+	const char *why;
+	int err;
+
+	*status = RN_EXIT_FAILURE;
+	if ((why = pool_refusal(pool_claim_verdict(&h->link, h->caller.uid), status)))
+		return why;
+	if ((why = lock_quota(h)))
+		return why;
+	err = quota_lock_device(h->lock, h->link.ifindex);
+	if (err) {
+		*status = err == -EBUSY ? RN_EXIT_CONFLICT : RN_EXIT_FAILURE;
+		return err == -EBUSY ? "another request is claiming this TAP right now; try again" :
+				       "cannot take the TAP's claim lock";
 	}
-	if (link_query(h->sk, h->req.ifname, &after) || after.ifindex != h->link.ifindex ||
-	    after.group != RN_IFGROUP || !after.tun.has_owner || after.tun.owner != h->caller.uid)
-		return "the TAP changed while it was being opened";
+	step(STEP_DEVICE_LOCKED);
+	if (rtlink_get(h->rt, h->req.ifname, &now) || now.ifindex != h->link.ifindex)
+		return "the TAP changed while waiting for the quota lock";
+	h->link = now;
+	if ((why = pool_refusal(pool_claim_verdict(&h->link, h->caller.uid), status)))
+		return why;
+	if ((why = count_quota(h, h->link.ifindex, status)))
+		return why;
+	*status = RN_EXIT_FAILURE;
+	if ((why = attach_queues(h)))
+		return why;
+	if (!link_alias_owner(&h->link, &recorded) || recorded != h->caller.uid) {
+		if (pool_claim_record(h->rt, h->link.ifindex, h->caller.uid))
+			return "cannot record the claim on the TAP";
+		step(STEP_CLAIM_RECORDED);
+	}
+	/* Also for his own TAP, which he may have given to someone else since. */
+	if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
+		return "cannot record the caller as the TAP's owner";
+	step(STEP_CLAIMED);
+	if (rtlink_get(h->rt, h->req.ifname, &after) ||
+	    !pool_claim_holds(&after, h->link.ifindex, h->caller.uid, h->req.queues))
+		return "the TAP changed while it was being opened (another process attached to it)";
 	step(STEP_CLAIM_VERIFIED);
+	if ((why = unlock(h)))
+		return why;
 	*status = RN_EXIT_OK;
 	return NULL;
 }
@@ -388,9 +393,9 @@ static const char *pick_slot(const struct helper *h, const struct bridge_slots *
  *
  * What counts against the quota is what the kernel shows: the devices that
  * carry the caller's slot names (bridge_tap_slots() says why names, not
- * owners).  The new TAP has its name before the lock is released, and
- * vanishes with its fds, so a helper killed at any point leaves nothing the
- * next count gets wrong.
+ * owners).  The new TAP has its name before the caller's lock is released,
+ * and vanishes with its fds, so a helper killed at any point leaves nothing
+ * the next count gets wrong.
  *
  * Return: NULL, or the reason for refusing.
  */
@@ -420,7 +425,7 @@ static const char *count_slots(struct helper *h, unsigned int *slot, int *status
 }
 
 /**
- * claim_bridge_tap() - under the quota lock: create the caller's TAP on the bridge
+ * claim_bridge_tap() - under the caller's quota lock: create his TAP on the bridge
  * @h:		request state, policy already allowed, @h->link the bridge
  * @status:	exit code for the outcome
  *
@@ -461,10 +466,19 @@ static const char *claim_bridge_tap(struct helper *h, int *status)
 	/* On failure the fds close in finish(), and the TAP goes with them. */
 	if (bridge_tap_no_ipv6(h->tap))
 		return "cannot turn IPv6 off on the new TAP";
-	if (bridge_tap_attach(h->sk, h->tap, bridge, &h->link))
+	bridge_tap_mac(h->caller.uid, slot, h->guest_mac);
+	/* Before the port goes up: a guest's one DISCOVER must pass the filter. */
+	err = port_filter_bind(h->tap, h->guest_mac);
+	if (err == -ENOENT)
+		return "the bridge has no port filter (made by an older redox-net): run 'sudo redox-netsetup up --bridge NAME' again";
+	if (err)
+		return "cannot add the VM's MAC to the bridge's port filter";
+	step(STEP_FILTER_BOUND);
+	if (bridge_tap_attach(h->rt, h->tap, bridge, h->guest_mac, &h->link))
 		return "cannot attach the new TAP to the bridge";
 	step(STEP_ON_BRIDGE);
-	bridge_tap_mac(h->caller.uid, slot, h->guest_mac);
+	if ((why = unlock(h)))
+		return why;
 	*status = RN_EXIT_OK;
 	return NULL;
 }
@@ -483,10 +497,10 @@ static const char *open_device(struct helper *h, int *status)
 	int err;
 
 	*status = RN_EXIT_FAILURE;
-	h->sk = nl_route_open();
-	if (!h->sk)
+	h->rt = rtlink_open();
+	if (!h->rt)
 		return "cannot open a netlink socket";
-	if (link_query(h->sk, h->req.ifname, &h->link)) {
+	if (rtlink_get(h->rt, h->req.ifname, &h->link)) {
 		memset(&h->link, 0, sizeof(h->link));
 		return bridge ? "no such bridge (create it with 'sudo redox-netsetup up --bridge NAME')" :
 		       "no such device (create it with 'sudo redox-netsetup up')";
@@ -589,10 +603,9 @@ int main(int argc, char *argv[])
 		status = RN_EXIT_FAILURE;
 	}
 	step(STEP_CAPS_DROPPED);
-	nl_route_close(h.sk);
-	status = finish(&h, status, why ? why : "allowed");
-	/* Held through the reply, so a claim is settled before another helper looks at it. */
+	rtlink_close(h.rt);
+	/* Granted or refused, no lock is held while the reply waits on the caller. */
 	close(h.lock);
 	step(STEP_LOCK_CLOSED);
-	return status;
+	return finish(&h, status, why ? why : "allowed");
 }

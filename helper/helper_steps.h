@@ -25,7 +25,7 @@
 	X(STEP_CHECKED,		"device-checked",	"tap bridge macvtap")	\
 	X(STEP_ALLOWED,		"policy-allowed",	"tap bridge macvtap")	\
 	X(STEP_LOCKED,		"quota-locked",		"tap bridge")		\
-	X(STEP_RECONCILED,	"claims-reconciled",	"tap bridge")		\
+	X(STEP_DEVICE_LOCKED,	"device-locked",	"tap")			\
 	X(STEP_COUNTED,		"quota-counted",	"tap bridge")		\
 	X(STEP_QUEUES_OPEN,	"queues-opened",	"tap")			\
 	X(STEP_CLAIM_RECORDED,	"claim-recorded",	"tap")			\
@@ -33,13 +33,14 @@
 	X(STEP_CLAIM_VERIFIED,	"claim-verified",	"tap")			\
 	X(STEP_SLOT,		"slot-picked",		"bridge")		\
 	X(STEP_TAP_CREATED,	"tap-created",		"bridge")		\
+	X(STEP_FILTER_BOUND,	"filter-bound",		"bridge")		\
 	X(STEP_ON_BRIDGE,	"on-bridge",		"bridge")		\
+	X(STEP_UNLOCKED,	"unlocked",		"tap bridge")		\
 	X(STEP_MACVTAP_OPEN,	"macvtap-opened",	"macvtap")		\
 	X(STEP_CAPS_DROPPED,	"caps-dropped",		"tap bridge macvtap")	\
+	X(STEP_LOCK_CLOSED,	"lock-closed",		"tap bridge macvtap")	\
 	X(STEP_AUDITED,		"audited",		"tap bridge macvtap")	\
-	X(STEP_REPLY_SENT,	"reply-sent",		"tap bridge macvtap")	\
-	X(STEP_CLAIM_SETTLED,	"claim-settled",	"tap")			\
-	X(STEP_LOCK_CLOSED,	"lock-closed",		"tap bridge macvtap")
+	X(STEP_REPLY_SENT,	"reply-sent",		"tap bridge macvtap")
 
 #define HELPER_STEP_ID(id, name, paths) id,
 enum helper_step { HELPER_STEPS(HELPER_STEP_ID) };

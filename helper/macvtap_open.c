@@ -15,7 +15,7 @@
 #include "helper/macvtap_open.h"
 #include "helper/tap_queues.h"
 #include "lib/decimal.h"
-#include "lib/netlink.h"
+#include "lib/link_state.h"
 
 /**
  * macvtap_link_problem() - is this device a redox-net macvtap?

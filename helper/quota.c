@@ -1,117 +1,147 @@
 // SPDX-License-Identifier: MIT
-/* quota.c - the helper's device quota: one lock with a deadline, and counting what the kernel shows */
+/*
+ * quota.c - the helper's locks: one per user for the quota, one per device for a claim, none shared
+ *
+ * The helper runs with its caller's real uid, so the caller may SIGSTOP it
+ * at any instant, or never read its reply.  A lock shared by all users would
+ * let one of them stall everybody (docs/security.md).  So no lock is shared:
+ * - a user's requests are counted against his quota one at a time, under a
+ *   lock of his own (quota_lock()): a stopped or silent helper holds up only
+ *   its own user's other requests;
+ * - a pool TAP is claimed under a lock of that device (quota_lock_device()),
+ *   which is only ever tried, never waited for: a request that finds it
+ *   taken is refused at once, and the helper has by then checked that the
+ *   device is free or the caller's, so nobody can hold the lock of a TAP
+ *   that is someone else's.
+ * Both are released before the reply is sent (helper_main.c), and a helper
+ * that dies releases them with its last descriptor.
+ */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #include "helper/quota.h"
-#include "lib/netlink.h"
 
-/* Does nothing: its only job is to make a blocked flock() return EINTR. */
+/* Does nothing: its only job is to make a blocked F_OFD_SETLKW return EINTR. */
 static void on_alarm(int sig)
 {
 	(void)sig;
 }
 
-/* lock_within() - flock(LOCK_EX), interrupted after @ms; Return: 0, -ETIMEDOUT or -errno */
-static int lock_within(int fd, unsigned int ms)
+/* set_lock() - F_OFD_SETLK(W) of one byte at @start, or F_UNLCK of the whole file */
+static int set_lock(int fd, short type, off_t start, int cmd)
+{
+	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start,
+			    .l_len = type == F_UNLCK ? 0 : 1 };
+
+	return fcntl(fd, cmd, &fl) < 0 ? -errno : 0;
+}
+
+/* lock_within() - take the byte at @start, interrupted after @ms; Return: 0, -ETIMEDOUT or -errno */
+static int lock_within(int fd, off_t start, unsigned int ms)
 {
 	struct sigaction sa = { .sa_handler = on_alarm };
 	struct itimerval t = { .it_value = { .tv_sec = ms / 1000,
 					     .tv_usec = (suseconds_t)(ms % 1000) * 1000 } };
 	struct itimerval off = { 0 };
-	int err = 0;
+	int err;
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &t, NULL) < 0)
 		return -errno;
-	if (flock(fd, LOCK_EX) < 0)
-		err = errno == EINTR ? -ETIMEDOUT : -errno;
+	err = set_lock(fd, F_WRLCK, start, F_OFD_SETLKW);
 	setitimer(ITIMER_REAL, &off, NULL);
-	return err;
-}
-
-/* Return: how many times the lock was taken so far (0 for a new or older file). */
-static uint64_t generation(int fd)
-{
-	uint64_t g;
-
-	return pread(fd, &g, sizeof(g), QUOTA_GEN_OFFSET) == (ssize_t)sizeof(g) ? g : 0;
+	return err == -EINTR ? -ETIMEDOUT : err;
 }
 
 /**
- * quota_lock() - take the exclusive quota lock, giving up when it stops moving
+ * quota_gen_offset() - where a user's lock generation is counted
+ * @uid:	the user
+ *
+ * Users share counters modulo QUOTA_GEN_SLOTS; two that do only see each
+ * other's progress, which makes a waiter wait longer, never wrongly.
+ *
+ * Return: the counter's offset in the lock file.
+ */
+off_t quota_gen_offset(uid_t uid)
+{
+	return QUOTA_GEN_OFFSET + (off_t)(uid % QUOTA_GEN_SLOTS) * (off_t)sizeof(uint64_t);
+}
+
+/* Return: how many times @uid's lock was taken so far (0 for a new file). */
+static uint64_t generation(int fd, uid_t uid)
+{
+	uint64_t g;
+
+	return pread(fd, &g, sizeof(g), quota_gen_offset(uid)) == (ssize_t)sizeof(g) ? g : 0;
+}
+
+/**
+ * quota_lock() - take @uid's quota lock, giving up when it stops moving
  * @fd:		the lock file, from privs_open_lock()
- * @idle_ms:	give up when no other helper took the lock for this long
+ * @uid:	the caller
+ * @idle_ms:	give up when no other request of his took the lock for this long
  * @max_ms:	give up after this long in any case
  *
- * Counting devices and claiming one must be one step for all helpers at once,
- * or two parallel requests could both see N-1 and both succeed (SECURITY.md
- * attack 11).  The caller can SIGSTOP his own helper while it holds the lock,
- * so waiting is bounded (attack 13): a blocked flock() is interrupted by a
- * timer whose handler is installed without SA_RESTART.  What is bounded is
- * the wait on one holder, not on a queue: every helper that gets the lock
- * counts it in the file, and a waiter whose @idle_ms pass while others got
- * it waits on, so a burst of requests (200 VMs at once) is answered one by
- * one instead of failing with "try again".  A stopped holder makes everyone
- * behind it give up after @idle_ms.
+ * Counting a user's devices and making one more must be one step, or two of
+ * his parallel requests could both see N-1 and both succeed (SECURITY.md
+ * attack 11).  Only his own requests wait here.  Waiting is bounded: a
+ * blocked lock is interrupted by a timer whose handler is installed without
+ * SA_RESTART.  What is bounded is the wait on one holder, not on a queue:
+ * every helper that gets the lock counts it, and a waiter whose @idle_ms
+ * pass while others got it waits on, so a burst of one user's requests (200
+ * VMs at once) is answered one by one; his own stopped helper makes his
+ * other requests give up after @idle_ms.
  *
  * Return: 0, -ETIMEDOUT, or another negative errno.
  */
-int quota_lock(int fd, unsigned int idle_ms, unsigned int max_ms)
+int quota_lock(int fd, uid_t uid, unsigned int idle_ms, unsigned int max_ms)
 {
-	uint64_t seen = generation(fd), now;
+	off_t start = QUOTA_USER_BASE + (off_t)uid;
+	uint64_t seen = generation(fd, uid), now;
 	unsigned int waited = 0;
 	int err;
 
-	while ((err = lock_within(fd, idle_ms)) == -ETIMEDOUT) {
+	while ((err = lock_within(fd, start, idle_ms)) == -ETIMEDOUT) {
 		waited += idle_ms;
-		now = generation(fd);
+		now = generation(fd, uid);
 		if (now == seen || waited >= max_ms)
 			return -ETIMEDOUT;
 		seen = now;
 	}
 	if (err)
 		return err;
-	now = generation(fd) + 1;
+	now = generation(fd, uid) + 1;
 	/* Not counted: waiters give up sooner, nothing worse. */
-	(void)!pwrite(fd, &now, sizeof(now), QUOTA_GEN_OFFSET);
+	(void)!pwrite(fd, &now, sizeof(now), quota_gen_offset(uid));
 	return 0;
 }
 
 /**
- * quota_count_owned() - count the redox-net TAPs the kernel says belong to @uid
- * @sk:		route socket
- * @uid:	caller
- * @exclude_ifindex: the device being requested, counted by the caller itself
- * @count:	result
+ * quota_lock_device() - try to take the claim lock of one device, without waiting
+ * @fd:		the lock file
+ * @ifindex:	the device
  *
- * What counts is the kernel's IFLA_TUN_OWNER on TAPs in redox-net's netdev
- * group, not a record of fds handed out: a helper killed at any point leaves
- * either an unclaimed device or one owned by the caller, and both are counted
- * correctly by the next run without any bookkeeping to repair.
+ * Return: 0, -EBUSY when another request holds it, or another negative errno.
+ */
+int quota_lock_device(int fd, int ifindex)
+{
+	int err = set_lock(fd, F_WRLCK, QUOTA_DEVICE_BASE + (off_t)(unsigned int)ifindex, F_OFD_SETLK);
+
+	return err == -EAGAIN || err == -EACCES ? -EBUSY : err;
+}
+
+/**
+ * quota_unlock() - release every lock this descriptor holds
+ * @fd:		the lock file
  *
  * Return: 0 or a negative errno.
  */
-int quota_count_owned(struct nl_sock *sk, uid_t uid, int exclude_ifindex, unsigned int *count)
+int quota_unlock(int fd)
 {
-	struct link_state *links;
-	size_t n;
-	int err = link_list(sk, &links, &n);
-
-	if (err)
-		return err;
-	*count = 0;
-	for (size_t i = 0; i < n; i++)
-		if (links[i].group == RN_IFGROUP && link_is_tap(&links[i]) &&
-		    links[i].tun.has_owner && links[i].tun.owner == uid &&
-		    links[i].ifindex != exclude_ifindex)
-			(*count)++;
-	free(links);
-	return 0;
+	return set_lock(fd, F_UNLCK, 0, F_OFD_SETLK);
 }

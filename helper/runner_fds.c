@@ -14,14 +14,28 @@
 #include "helper/tap_queues.h"
 #include "lib/log.h"
 #include "lib/exitcodes.h"
-#include "lib/netlink.h"
+#include "lib/rtlink.h"
 
-/* Return: true if the kernel lets this process attach to the TAP itself (tun_not_capable()). */
+/**
+ * may_attach_directly() - may this process attach to the TAP itself, without the helper?
+ * @l:		the TAP
+ *
+ * Only while nobody holds any of its queues, attached or detached: the kernel
+ * cannot say whose a queue is, and its owner is whatever the last holder of
+ * a queue fd made it (TUNSETOWNER needs no capability).  A user who kept his
+ * queues and handed the TAP to us would otherwise share our guest's traffic.
+ * Then, as the kernel decides (tun_not_capable()): we are its owner or in
+ * its group.
+ *
+ * Return: true if we may.
+ */
 static bool may_attach_directly(const struct link_state *l)
 {
 	gid_t groups[NGROUPS_MAX];
 	int n;
 
+	if (l->tun.queues + l->tun.disabled_queues > 0)
+		return false;
 	if (l->tun.has_owner && l->tun.owner == geteuid())
 		return true;
 	if (!l->tun.has_group)
@@ -33,6 +47,24 @@ static bool may_attach_directly(const struct link_state *l)
 		if (groups[i] == l->tun.group)
 			return true;
 	return false;
+}
+
+/**
+ * only_queues() - after attaching: are ours the TAP's only queues?
+ * @rt:		route socket
+ * @l:		the TAP as it was checked
+ * @queues:	how many we attached
+ *
+ * Return: 0, or -EBUSY if the device changed or somebody else holds a queue.
+ */
+static int only_queues(struct rtlink *rt, const struct link_state *l, unsigned int queues)
+{
+	struct link_state now;
+
+	if (rtlink_get(rt, l->name, &now) || now.ifindex != l->ifindex ||
+	    now.tun.queues != queues || now.tun.disabled_queues)
+		return -EBUSY;
+	return 0;
 }
 
 /* Run the helper on one end of a socketpair and read its one reply.
@@ -96,7 +128,7 @@ static int ask_helper(const char *path, const struct proto_request *req, int *fd
 int runner_get_fds(const char *helper_path, const struct proto_request *req, int *fds,
 		   struct proto_reply *info, bool *via_helper)
 {
-	struct nl_sock *sk;
+	struct rtlink *rt;
 	struct link_state l;
 	const char *problem = NULL;
 	int err;
@@ -104,15 +136,15 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 	*via_helper = req->kind == PROTO_KIND_BRIDGE;
 	if (*via_helper)
 		return ask_helper(helper_path, req, fds, info);
-	sk = nl_route_open();
+	rt = rtlink_open();
 	/* Its own branch: err = -errno would read 0, and then an unfilled @l, if errno were 0. */
-	if (!sk) {
+	if (!rt) {
 		log_err("cannot open a route netlink socket: %s", strerror(errno));
 		return -1;
 	}
-	err = link_query(sk, req->ifname, &l);
-	nl_route_close(sk);
+	err = rtlink_get(rt, req->ifname, &l);
 	if (err == -ENODEV) {
+		rtlink_close(rt);
 		log_err("%s does not exist", req->ifname);
 		log_hint("create it with `sudo redox-netsetup up --%s %s`",
 			 req->kind == PROTO_KIND_TAP ? "tap" :
@@ -120,18 +152,28 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 		return -1;
 	}
 	if (err) {
+		rtlink_close(rt);
 		log_err("%s: cannot look it up: %s", req->ifname, strerror(-err));
 		return -1;
 	}
 	if (req->kind == PROTO_KIND_TAP)
 		problem = tap_link_problem(&l, req->queues);
 	if (problem) {
+		rtlink_close(rt);
 		log_err("%s: %s", req->ifname, problem);
 		return -1;
 	}
 	memset(info, 0, sizeof(*info));
 	if (req->kind == PROTO_KIND_TAP && may_attach_directly(&l) &&
 	    tap_queues_attach(req->ifname, req->queues, req->queues > 1, fds) == 0) {
+		err = only_queues(rt, &l, req->queues);
+		rtlink_close(rt);
+		if (err) {
+			fds_close(fds, req->queues);
+			log_err("%s is in use: another process attached to it while we did", req->ifname);
+			log_hint("stop the VM that uses it, or take another TAP");
+			return -1;
+		}
 		memcpy(info->ifname, l.name, sizeof(info->ifname));
 		memcpy(info->mac, l.mac, sizeof(info->mac));
 		info->mtu = l.mtu;
@@ -139,6 +181,7 @@ int runner_get_fds(const char *helper_path, const struct proto_request *req, int
 		info->queues = req->queues;
 		return 0;
 	}
+	rtlink_close(rt);
 	*via_helper = true;
 	return ask_helper(helper_path, req, fds, info);
 }

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "helper/tap_queues.h"
-#include "lib/netlink.h"
+#include "lib/link_state.h"
 
 /**
  * tap_link_problem() - is this device a redox-net TAP that can carry @queues queues?

@@ -78,10 +78,15 @@ devices() {
 	ip netns exec "$1" sh -c 'for d in /sys/class/net/*; do [ -e "$d/owner" ] && echo "${d##*/} owner $(cat "$d/owner")"; done'
 }
 
-# hold_lock: hold the helper's quota lock in a background process; its pid is HOLDER.
+# hold_lock [UID]: a process ($HOLDER) that holds UID's quota lock (default 65534) for 60 s,
+# the byte the helper locks for that user (helper/quota.h: QUOTA_USER_BASE + uid).  A POSIX
+# record lock conflicts with the helper's open-file-description locks on the same byte.
 hold_lock() {
 	[ -e "$LOCK" ] || install -m 600 /dev/null "$LOCK"
-	bash -c 'exec 9<>"$1"; flock 9; exec sleep 60' _ "$LOCK" &
+	python3 -c 'import fcntl, os, sys, time
+fd = os.open(sys.argv[1], os.O_RDWR)
+fcntl.lockf(fd, fcntl.LOCK_EX, 1, (1 << 20) + int(sys.argv[2]))
+time.sleep(60)' "$LOCK" "${1:-65534}" &
 	HOLDER=$!
 	sleep 0.3
 }

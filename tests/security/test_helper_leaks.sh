@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # test_helper_leaks.sh - thousands of requests through the real setuid helper leak no fd and
 # no device.  REQUESTS sequential requests cycle through eight kinds: granted ones on the
-# pool-TAP path (single queue, claimed and given back each time; four queues of a TAP the
-# caller owns) and on the bridge path (through redox-run-net, and two queues through the
+# pool-TAP path (single queue, his by the helper's record and given back through the fd each
+# time; four queues of a TAP the caller owns) and on the bridge path (through redox-run-net, and two queues through the
 # test client), and refused ones (policy denials on both paths, a quota refusal, a bad name).
 # Every granted request's stand-in VMM lists what it inherited above fd 2 and must see
 # exactly its queues at 3, 4, ... and nothing else; every refused one must end with its
@@ -76,6 +76,12 @@ requests() {
 }
 
 check_status "warm-up: a bridge request" 0 NS bash -c "$(declare -p TOOLS HELPER); $(declare -f client); client 65534 -- --bridge redoxbr0"
+# The first grant of a pool TAP records it as its user's (its alias, helper/pool_claim.c), for good.
+for w in "65534 --owner 0 -- --tap pool0" "65534 -- --tap mq0 --queues 4" "65532 -- --tap qa"; do
+	check_status "warm-up: $w" 0 NS bash -c "$(declare -p TOOLS HELPER); $(declare -f client); client $w"
+done
+check "... qa is now uid 65532's by the helper's record, which his quota of 1 counts" \
+	test "$(NS cat /sys/class/net/qa/ifalias)" = "redox-net uid=65532"
 before=$(devices "$ns")
 audited_before=$(grep -c 'result=' "$AUDIT")
 start=$(date +%s)
@@ -87,7 +93,8 @@ check "$N requests: each VMM got exactly its queues at 3.. and nothing else, eac
 	test "$wrong" = wrong=0
 check "the devices are exactly as before: no TAP left, no queue attached" test "$(devices "$ns")" = "$before"
 check "nothing is left running in the namespace" test -z "$(ip netns pids "$ns")"
-check "nobody holds the quota lock" flock -n "$LOCK" true
+check "nobody holds a lock on the helper's lock file" \
+	sh -c "! grep -qE '^[0-9]+: .*:$(stat -c %i "$LOCK") ' /proc/locks"
 want_lines=$((audited_before + N))
 for _ in $(seq 50); do [ "$(grep -c 'result=' "$AUDIT")" -ge "$want_lines" ] && break; sleep 0.1; done
 check "every request wrote exactly one audit line ($(grep -c 'result=' "$AUDIT") of $want_lines)" \

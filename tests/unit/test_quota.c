@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* test_quota.c - unit tests for the quota lock: taken and counted, and given up only when it stops moving */
+/* test_quota.c - unit tests for the helper's locks: per user, given up only when they stop moving; per device, never waited for */
 #include <errno.h>
 #include <fcntl.h>
 #include <setjmp.h>
@@ -16,14 +16,25 @@
 
 #include "helper/quota.h"
 
+#define UID 1000
+#define OTHER_UID 1001
+
 static char path[] = "/tmp/test_quota.XXXXXX";
 
 static uint64_t generation(int fd)
 {
 	uint64_t g = 0;
 
-	assert_int_equal(pread(fd, &g, sizeof(g), QUOTA_GEN_OFFSET), (ssize_t)sizeof(g));
+	assert_int_equal(pread(fd, &g, sizeof(g), quota_gen_offset(UID)), (ssize_t)sizeof(g));
 	return g;
+}
+
+/* ofd_lock() - one byte of the lock file, as the helper locks it; Return: 0 or -1 */
+static int ofd_lock(int fd, off_t start, int cmd)
+{
+	struct flock fl = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = start, .l_len = 1 };
+
+	return fcntl(fd, cmd, &fl);
 }
 
 static void sleep_ms(long ms)
@@ -50,14 +61,14 @@ static pid_t holder(int bumps, int ready)
 		int fd = open(path, O_RDWR);
 		uint64_t g = 0;
 
-		if (fd < 0 || flock(fd, LOCK_EX) || write(ready, "x", 1) != 1)
+		if (fd < 0 || ofd_lock(fd, QUOTA_USER_BASE + UID, F_OFD_SETLKW) || write(ready, "x", 1) != 1)
 			_exit(1);
 		for (int i = 0; bumps < 0 || i < bumps; i++) {
 			sleep_ms(50);
-			if (pread(fd, &g, sizeof(g), QUOTA_GEN_OFFSET) < 0)
+			if (pread(fd, &g, sizeof(g), quota_gen_offset(UID)) < 0)
 				_exit(1);
 			g++;
-			if (pwrite(fd, &g, sizeof(g), QUOTA_GEN_OFFSET) != (ssize_t)sizeof(g))
+			if (pwrite(fd, &g, sizeof(g), quota_gen_offset(UID)) != (ssize_t)sizeof(g))
 				_exit(1);
 		}
 		_exit(0);
@@ -93,11 +104,11 @@ static void taken_and_counted(void **state)
 	int fd = open_lock(), other = open_lock();
 
 	(void)state;
-	assert_int_equal(quota_lock(fd, 1000, 5000), 0);
+	assert_int_equal(quota_lock(fd, UID, 1000, 5000), 0);
 	assert_int_equal(generation(fd), 1);
-	assert_int_equal(flock(other, LOCK_EX | LOCK_NB), -1);	/* really held */
+	assert_int_equal(ofd_lock(other, QUOTA_USER_BASE + UID, F_OFD_SETLK), -1);	/* really held */
 	close(fd);
-	assert_int_equal(quota_lock(other, 1000, 5000), 0);
+	assert_int_equal(quota_lock(other, UID, 1000, 5000), 0);
 	assert_int_equal(generation(other), 2);
 	close(other);
 }
@@ -110,7 +121,7 @@ static void a_stopped_holder_is_given_up_on(void **state)
 	(void)state;
 	/* It holds the lock but nobody else gets it: no progress. */
 	kill(pid, SIGSTOP);
-	assert_int_equal(quota_lock(fd, 300, 60000), -ETIMEDOUT);
+	assert_int_equal(quota_lock(fd, UID, 300, 60000), -ETIMEDOUT);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	close(fd);
@@ -124,7 +135,7 @@ static void a_moving_queue_is_waited_for(void **state)
 
 	(void)state;
 	before = generation(fd);
-	assert_int_equal(quota_lock(fd, 1000, 60000), 0);
+	assert_int_equal(quota_lock(fd, UID, 1000, 60000), 0);
 	assert_true(generation(fd) > before);
 	waitpid(pid, &status, 0);
 	close(fd);
@@ -136,10 +147,43 @@ static void but_not_for_ever(void **state)
 	pid_t pid = wait_held(-1);
 
 	(void)state;
-	assert_int_equal(quota_lock(fd, 500, 1500), -ETIMEDOUT);
+	assert_int_equal(quota_lock(fd, UID, 500, 1500), -ETIMEDOUT);
 	kill(pid, SIGKILL);
 	waitpid(pid, &status, 0);
 	close(fd);
+}
+
+/* The lock is the user's own: another user's stopped holder is no reason to wait. */
+static void another_users_holder_holds_nobody_up(void **state)
+{
+	int fd = open_lock(), status;
+	pid_t pid = wait_held(-1);
+
+	(void)state;
+	kill(pid, SIGSTOP);
+	assert_int_equal(quota_lock(fd, OTHER_UID, 300, 600), 0);
+	assert_int_equal(quota_unlock(fd), 0);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	close(fd);
+}
+
+/* A device's claim lock is tried, never waited for, and released with the rest. */
+static void a_device_lock_is_only_tried(void **state)
+{
+	int fd = open_lock(), other = open_lock();
+
+	(void)state;
+	assert_int_equal(quota_lock_device(fd, 7), 0);
+	assert_int_equal(quota_lock_device(other, 7), -EBUSY);
+	assert_int_equal(quota_lock_device(other, 8), 0);
+	assert_int_equal(quota_unlock(fd), 0);
+	assert_int_equal(quota_lock_device(other, 7), 0);
+	/* High ifindexes and uids need no room in the file: the locks are past its end. */
+	assert_int_equal(quota_lock_device(fd, 0x7fffffff), 0);
+	assert_int_equal(quota_lock(fd, 0xfffffffeu, 100, 100), 0);
+	close(fd);
+	close(other);
 }
 
 static int setup(void **state)
@@ -163,6 +207,8 @@ int main(void)
 		cmocka_unit_test(a_stopped_holder_is_given_up_on),
 		cmocka_unit_test(a_moving_queue_is_waited_for),
 		cmocka_unit_test(but_not_for_ever),
+		cmocka_unit_test(another_users_holder_holds_nobody_up),
+		cmocka_unit_test(a_device_lock_is_only_tried),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
