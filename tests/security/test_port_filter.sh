@@ -26,14 +26,20 @@ portA=rn1ekes2 macA=02:00:00:ff:fe:02
 
 # wait_for FILE REGEX: up to 5 s for a line to appear.
 wait_for() { for _ in $(seq 50); do grep -qE -- "$2" "$1" 2>/dev/null && return 0; sleep 0.1; done; return 1; }
-# bind_port PORT MAC: what the helper does for a new port once the lead's integration lands:
-# learning and unicast flood off, a permanent FDB entry, and PORT . MAC in @guest_mac.
-# TODO(lead): drop this once helper_main.c calls port_filter_bind() and sets the port flags;
-# then assert instead that the helper did all of it.
-bind_port() {
-	for _ in $(seq 50); do NS ip link show "$1" >/dev/null 2>&1 && break; sleep 0.1; done
-	NS "$TOOLS/pf_bind" "$1" "$2" && NS bridge link set dev "$1" learning off flood off &&
-		NS bridge fdb replace "$2" dev "$1" master permanent
+# helper_bound PORT MAC: the helper, not the test, locked PORT down before it went up:
+# PORT . MAC in @guest_mac, learning and unicast flood off, isolated, and a permanent
+# (local) FDB entry for MAC on PORT.  Each is asserted; nothing here adds any of it.
+helper_bound() {
+	local port=$1 mac=$2
+	for _ in $(seq 50); do NS ip link show "$port" >/dev/null 2>&1 && break; sleep 0.1; done
+	check "$port: the helper put $port . $mac in @guest_mac" \
+		sh -c "ip netns exec $ns nft list set bridge redox_net guest_mac | grep -q '\"$port\" . $mac'"
+	check "$port: learning off, unicast flood off, isolated" \
+		sh -c "f=\$(ip netns exec $ns bridge -d link show dev $port) &&
+			echo \"\$f\" | grep -q 'learning off' && echo \"\$f\" | grep -q ' flood off' &&
+			echo \"\$f\" | grep -q 'isolated on'"
+	check "$port: $mac is pinned to it as a permanent FDB entry" \
+		sh -c "ip netns exec $ns bridge fdb show br redoxbr0 | grep -qi '^$mac dev $port master redoxbr0 permanent'"
 }
 # relay_vm UID SLOT NETNS MAC: a legitimate VM whose guest stack lives in NETNS; its
 # stand-in VMM's pid is VM_PID.
@@ -52,7 +58,6 @@ attacker() {
 		CH_BIN="$TOOLS/frame_attack" FRAME_ATTACK="sleep 600 $*" \
 		"$BIN/redox-run-net" --bridge redoxbr0 --slot 2 --disk /nonexistent.img >"$run/attack" 2>&1 &
 	local pid=$!
-	bind_port "$portA" "$macA" >/dev/null
 	wait "$pid"
 }
 lease() { nsrun "$1" "$TOOLS/redox_dhcp_client" eth0 | awk '/^ack/ {print $2}'; }
@@ -66,8 +71,10 @@ check "it made table bridge redox_net with its two sets" \
 rules=$(NS nft -a list table bridge redox_net | grep -c 'handle')
 
 # --- legitimate paths: B and C lease, B serves ssh on :22, the host forwards :2222 to B
-relay_vm 65533 1 "$gb" "$macB"; bind_port "$portB" "$macB" >/dev/null; pidB=$VM_PID
-relay_vm 65534 1 "$gc" "$macC"; bind_port "$portC" "$macC" >/dev/null
+relay_vm 65533 1 "$gb" "$macB"; pidB=$VM_PID
+helper_bound "$portB" "$macB"
+relay_vm 65534 1 "$gc" "$macC"
+helper_bound "$portC" "$macC"
 check "the port filter has the same rules with two VMs as with none" \
 	test "$(NS nft -a list table bridge redox_net | grep -c handle)" = "$rules"
 ipB=$(lease "$gb"); ipC=$(lease "$gc")
@@ -158,7 +165,8 @@ check "the rules did not grow" test "$(NS nft -a list table bridge redox_net | g
 # --- a VM restarting in its slot gets its address back
 kill "$pidB"; wait "$pidB" 2>/dev/null
 for _ in $(seq 50); do NS ip link show "$portB" >/dev/null 2>&1 || break; sleep 0.1; done
-relay_vm 65533 1 "$gb" "$macB"; bind_port "$portB" "$macB" >/dev/null
+relay_vm 65533 1 "$gb" "$macB"
+helper_bound "$portB" "$macB"
 check "B, restarted in slot 1, gets its address back" test "$(lease "$gb")" = "$ipB"
 nsrun "$gb" ip addr add "$ipB/24" dev eth0
 check "C still pings B" nsrun "$gc" ping -c 1 -W 2 "$ipB"
