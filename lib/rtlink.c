@@ -12,6 +12,7 @@
  * fill the same struct link_state (lib/link_state.h).
  */
 #include <errno.h>
+#include <limits.h>
 #include <libmnl/libmnl.h>
 #include <linux/if_bridge.h>
 #include <linux/if_link.h>
@@ -232,6 +233,7 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_state *l)
 	uint32_t v;
 
 	if (nlh->nlmsg_type != RTM_NEWLINK || nlh->nlmsg_len < NLMSG_SPACE(sizeof(*ifi)) ||
+	    nlh->nlmsg_len > RTLINK_BUF ||
 	    mnl_attr_parse(nlh, sizeof(*ifi), put_attr, &t) < 0)
 		return -1;
 	ifi = mnl_nlmsg_get_payload(nlh);
@@ -259,6 +261,28 @@ static int parse_link(const struct nlmsghdr *nlh, struct link_state *l)
 	if (l->tun.valid && !l->tun.multi_queue)
 		l->tun.queues = (l->flags & IFF_LOWER_UP) ? 1 : 0;
 	return 0;
+}
+
+/**
+ * rtlink_parse() - fill @l from the first message in a buffer received from the kernel
+ * @buf:	the buffer
+ * @len:	its length
+ * @l:		the result
+ *
+ * What rtlink_get() and rtlink_dump() apply to each message, for the fuzz
+ * target (tests/fuzz/fuzz_rtlink.c): the kernel is trusted, but a parser in a
+ * setuid program reads no byte it has not checked is there.
+ *
+ * Return: 0, or -1 if the buffer does not start with a usable link message.
+ */
+int rtlink_parse(const void *buf, size_t len, struct link_state *l)
+{
+	const struct nlmsghdr *nlh = buf;
+
+	/* mnl_nlmsg_ok() compares the length as an int: one of 2^31 or more would pass. */
+	if (len > INT_MAX || len < sizeof(*nlh) || nlh->nlmsg_len > len || !mnl_nlmsg_ok(nlh, (int)len))
+		return -1;
+	return parse_link(nlh, l);
 }
 
 /* struct get_one - rtlink_get()'s answer: the link, and whether it came */

@@ -3,6 +3,7 @@
 #ifndef REDOX_NET_RTLINK_H
 #define REDOX_NET_RTLINK_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "lib/link_state.h"
@@ -11,6 +12,7 @@ struct rtlink;
 
 struct rtlink *rtlink_open(void);
 void rtlink_close(struct rtlink *rt);
+int rtlink_parse(const void *buf, size_t len, struct link_state *out);
 int rtlink_get(struct rtlink *rt, const char *name, struct link_state *out);
 int rtlink_dump(struct rtlink *rt, int (*each)(const struct link_state *l, void *arg), void *arg);
 int rtlink_set_alias(struct rtlink *rt, int ifindex, const char *alias);
