@@ -544,24 +544,14 @@ out:
  */
 int nft_portfilter_remove(void)
 {
-	static struct nft_batch b;
 	struct nftnl_table *t = table_new();
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	nft_batch_begin(&b);
-	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
-	err = nft_batch_commit(&b);
+	err = nft_table_delete(t);
 	nftnl_table_free(t);
-	return err == -ENOENT ? 0 : err;
-}
-
-static int count_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(*(unsigned int *)data)++;
-	return MNL_CB_OK;
+	return err;
 }
 
 /**
@@ -573,16 +563,11 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 int nft_portfilter_rule_count(unsigned int *rules)
 {
 	struct nftnl_table *t = table_new();
-	unsigned int tables = 0;
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_BRIDGE, t, count_cb, &tables);
-	if (!err) {
-		*rules = 0;
-		err = nft_dump(NFT_MSG_GETRULE, NFPROTO_BRIDGE, t, count_cb, rules);
-	}
+	err = nft_table_rules(NFPROTO_BRIDGE, t, rules);
 	nftnl_table_free(t);
 	return err;
 }

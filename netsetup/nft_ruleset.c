@@ -375,13 +375,6 @@ unsigned int nft_ruleset_rule_total(const struct nft_ruleset *rs)
 
 static int table_exists(void);
 
-static int count_cb(const struct nlmsghdr *nlh, void *data)
-{
-	(void)nlh;
-	(*(unsigned int *)data)++;
-	return MNL_CB_OK;
-}
-
 /**
  * nft_ruleset_apply() - install or replace the table in one atomic batch
  * @rs:		ruleset parameters
@@ -465,17 +458,14 @@ out:
  */
 int nft_table_remove(void)
 {
-	static struct nft_batch b;
 	struct nftnl_table *t = table_new();
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	nft_batch_begin(&b);
-	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
-	err = nft_batch_commit(&b);
+	err = nft_table_delete(t);
 	nftnl_table_free(t);
-	return err == -ENOENT ? 0 : err;
+	return err;
 }
 
 /*
@@ -485,16 +475,11 @@ int nft_table_remove(void)
 static int table_lookup(unsigned int *rules)
 {
 	struct nftnl_table *t = table_new();
-	unsigned int tables = 0;
 	int err;
 
 	if (!t)
 		return -ENOMEM;
-	err = nft_dump(NFT_MSG_GETTABLE, NFPROTO_IPV4, t, count_cb, &tables);
-	if (!err && rules) {
-		*rules = 0;
-		err = nft_dump(NFT_MSG_GETRULE, NFPROTO_IPV4, t, count_cb, rules);
-	}
+	err = nft_table_rules(NFPROTO_IPV4, t, rules);
 	nftnl_table_free(t);
 	return err;
 }

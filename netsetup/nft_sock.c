@@ -242,6 +242,43 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
+ * nft_table_rules() - ask the kernel for one table and, if @rules, count its rules
+ * @family:	NFPROTO_IPV4, NFPROTO_BRIDGE...
+ * @t:		the table, its family and name set
+ * @rules:	number of rules on success, or NULL
+ *
+ * Return: 0, -ENOENT when the table does not exist, or another negative errno.
+ */
+int nft_table_rules(uint16_t family, const struct nftnl_table *t, unsigned int *rules)
+{
+	unsigned int tables = 0;
+	int err = nft_dump(NFT_MSG_GETTABLE, family, t, count_cb, &tables);
+
+	if (!err && rules) {
+		*rules = 0;
+		err = nft_dump(NFT_MSG_GETRULE, family, t, count_cb, rules);
+	}
+	return err;
+}
+
+/**
+ * nft_table_delete() - delete one table, if it exists, and nothing else, in a batch of its own
+ * @t:		the table, its family and name set
+ *
+ * Return: 0 (also when it was already gone) or a negative errno.
+ */
+int nft_table_delete(struct nftnl_table *t)
+{
+	static struct nft_batch b;
+	int err;
+
+	nft_batch_begin(&b);
+	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
+	err = nft_batch_commit(&b);
+	return err == -ENOENT ? 0 : err;
+}
+
+/**
  * nft_probe() - check that the kernel speaks nf_tables at all
  *
  * Return: 0, or a negative errno: -EPROTONOSUPPORT when the kernel lacks
