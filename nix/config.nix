@@ -49,6 +49,7 @@ builtins.concatStringsSep "\n" (
     ++ routes
     ++ line "dhcp-lease-time" (dhcp.leaseTime or null)
     ++ line "dhcp-mtu" (dhcp.mtu or null)
+    ++ line "dhcp-guest-leases" (dhcp.guestLeases or null)
     ++ line "lease-dir" (dhcp.leaseDir or null)
     ++ line "dhcp-user" (dhcp.user or null)
     ++ line "dhcp-group" (dhcp.group or null)

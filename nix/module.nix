@@ -119,6 +119,7 @@ in
       };
       leaseTime = mkOption { type = types.nullOr (types.ints.between 60 31536000); default = null; description = "Lease length in seconds (--dhcp-lease-time)."; };
       mtu = mkOption { type = types.nullOr (types.ints.between 68 65535); default = null; description = "Interface MTU sent to guests (--dhcp-mtu)."; };
+      guestLeases = mkOption { type = types.nullOr (types.ints.between 1 1024); default = null; description = "Addresses one VM's TAP may hold at once, offers included (--dhcp-guest-leases; default 4)."; };
       leaseDir = mkOption { type = types.strMatching "/[^\n\r]*"; default = "/var/lib/redox-net/dhcp"; description = "Lease journal directory (--lease-dir), created for dhcp.user."; };
       user = mkOption { type = types.strMatching rx.account; default = "redox-net-dhcp"; description = "User the responder drops to after binding port 67 (--dhcp-user). The default is created."; };
       group = mkOption { type = types.strMatching rx.account; default = "redox-net-dhcp"; description = "Its group (--dhcp-group). The default is created."; };

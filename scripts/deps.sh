@@ -21,11 +21,12 @@ build_packages=(
 	iproute2 nftables kmod procps util-linux iputils-ping passwd
 )
 # make check and .ci/run: fuzz targets and lint (clang), tools the tests drive or compare
-# against, man page checks, the unit and Nix checks, valgrind and strace.
+# against, man page checks, the unit and Nix checks, valgrind and strace, and python3 (the
+# security suite holds the helper's locks and races its policy path with it).
 test_packages=(
 	clang clang-tidy cppcheck
 	jq busybox-static qemu-system-x86 qemu-system-common kea-admin dnsmasq-base
-	man-db groff-base systemd nix-bin hyperfine valgrind strace binutils
+	man-db groff-base systemd nix-bin hyperfine valgrind strace binutils python3
 )
 
 usage() {
