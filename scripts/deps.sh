@@ -20,11 +20,12 @@ build_packages=(
 	libnl-3-dev libnl-route-3-dev libmnl-dev libnftnl-dev libcap-ng-dev libcmocka-dev
 	iproute2 nftables kmod procps util-linux iputils-ping passwd
 )
-# make check and .ci/run: fuzz targets and lint (clang), tools the tests drive or compare
+# make check and .ci/run: fuzz targets and lint (clang, and its ASan/libFuzzer runtime, which
+# clang only recommends: a fresh Debian without it cannot link a fuzz target), tools the tests drive or compare
 # against, man page checks, the unit and Nix checks, valgrind and strace, and python3 (the
 # security suite holds the helper's locks and races its policy path with it).
 test_packages=(
-	clang clang-tidy cppcheck
+	clang libclang-rt-dev clang-tidy cppcheck
 	jq busybox-static qemu-system-x86 qemu-system-common kea-admin dnsmasq-base
 	man-db groff-base systemd nix-bin hyperfine valgrind strace binutils python3
 )
