@@ -298,6 +298,50 @@ static const char *attach_queues(struct helper *h)
 }
 
 /**
+ * take_tap() - record the grant, make the caller the kernel owner, and check the queues are ours alone
+ * @h:		request state, under both locks, the queues attached
+ *
+ * If a step after the record fails, the TAP is given back its previous
+ * record and owner through one of our queues, so that a refused request
+ * charges nobody with a TAP that someone else may now hold.  A helper killed
+ * in between leaves the grant standing, counted against its own caller.
+ *
+ * Return: NULL, or the reason for refusing.
+ */
+static const char *take_tap(struct helper *h)
+{
+	const struct link_state before = h->link;
+	struct link_state after;
+	const char *why = NULL;
+	uint32_t recorded;
+	bool record = !link_alias_owner(&before, &recorded) || recorded != h->caller.uid;
+
+	if (record) {
+		if (pool_claim_record(h->rt, before.ifindex, h->caller.uid))
+			return "cannot record the claim on the TAP";
+		step(STEP_CLAIM_RECORDED);
+	}
+	/* Also for his own TAP, which he may have given to someone else since. */
+	if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0) {
+		why = "cannot record the caller as the TAP's owner";
+	} else {
+		step(STEP_CLAIMED);
+		if (rtlink_get(h->rt, h->req.ifname, &after) ||
+		    !pool_claim_holds(&after, before.ifindex, h->caller.uid, h->req.queues))
+			why = "the TAP changed while it was being opened (another process attached to it)";
+	}
+	if (!why) {
+		step(STEP_CLAIM_VERIFIED);
+		return NULL;
+	}
+	/* The kernel cannot clear an owner; root's means the same: nobody's. */
+	(void)ioctl(h->fds[0], TUNSETOWNER, before.tun.has_owner ? (unsigned long)before.tun.owner : 0UL);
+	if (record)
+		(void)rtlink_set_alias(h->rt, before.ifindex, before.alias);
+	return why;
+}
+
+/**
  * claim_tap() - count, attach, and make the pool TAP the caller's, under his and its locks
  * @h:		request state, policy already allowed
  * @status:	exit code for the outcome
@@ -313,8 +357,7 @@ static const char *attach_queues(struct helper *h)
  */
 static const char *claim_tap(struct helper *h, int *status)
 {
-	struct link_state now, after;
-	uint32_t recorded;
+	struct link_state now;
 	const char *why;
 	int err;
 
@@ -340,19 +383,8 @@ static const char *claim_tap(struct helper *h, int *status)
 	*status = RN_EXIT_FAILURE;
 	if ((why = attach_queues(h)))
 		return why;
-	if (!link_alias_owner(&h->link, &recorded) || recorded != h->caller.uid) {
-		if (pool_claim_record(h->rt, h->link.ifindex, h->caller.uid))
-			return "cannot record the claim on the TAP";
-		step(STEP_CLAIM_RECORDED);
-	}
-	/* Also for his own TAP, which he may have given to someone else since. */
-	if (ioctl(h->fds[0], TUNSETOWNER, (unsigned long)h->caller.uid) < 0)
-		return "cannot record the caller as the TAP's owner";
-	step(STEP_CLAIMED);
-	if (rtlink_get(h->rt, h->req.ifname, &after) ||
-	    !pool_claim_holds(&after, h->link.ifindex, h->caller.uid, h->req.queues))
-		return "the TAP changed while it was being opened (another process attached to it)";
-	step(STEP_CLAIM_VERIFIED);
+	if ((why = take_tap(h)))
+		return why;
 	if ((why = unlock(h)))
 		return why;
 	*status = RN_EXIT_OK;
