@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 /* dhcp_flood.c - which served interfaces are one guest's, and one log line per flood on each */
+#include <linux/ethtool.h>
+#include <linux/sockios.h>
+#include <net/if.h>
 #include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "lib/log.h"
@@ -10,16 +16,26 @@
  * dhcp_iface_is_tap() - Return: true if @name is a TUN/TAP device, so one guest's alone
  * @name:	interface name, checked by ifname_is_valid()
  *
- * sysfs has tun_flags for TUN/TAP devices only, and any user may read it, so
- * this works after the privilege drop.  A bridge, a veth or a device that is
- * gone is not one guest's: its offers are bounded, its leases are not.
+ * The driver's name from ETHTOOL_GDRVINFO, which needs no capability, so this
+ * works after the privilege drop, and asks the network namespace the
+ * responder serves.  sysfs would answer for whichever namespace /sys was
+ * mounted in, which under `nsenter --net`, or in a chroot, is another one.
+ * A bridge, a veth or a device that is gone is not one guest's: its offers
+ * are bounded, its leases are not.
  */
 bool dhcp_iface_is_tap(const char *name)
 {
-	char path[64 + 16];
+	struct ethtool_drvinfo info = { .cmd = ETHTOOL_GDRVINFO };
+	struct ifreq ifr = { .ifr_data = (char *)&info };
+	int sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	bool tap;
 
-	snprintf(path, sizeof(path), "/sys/class/net/%s/tun_flags", name);
-	return access(path, F_OK) == 0;
+	if (sock < 0)
+		return false;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	tap = ioctl(sock, SIOCETHTOOL, &ifr) == 0 && !strcmp(info.driver, "tun");
+	close(sock);
+	return tap;
 }
 
 /**
@@ -45,9 +61,8 @@ bool dhcp_flood_note(struct dhcp_flood *f, const char *iface, const struct dhcp_
 		if (!f->on) {
 			if (one_guest)
 				log_warn("DHCP flood on %s: the guest asks for more than the %u addresses "
-					 "its TAP may hold (guest-leases); its oldest open offers are "
-					 "withdrawn and further requests refused, and its exchanges are "
-					 "counted, not logged, until it stops for %d s",
+					 "its TAP may hold (guest-leases); its oldest are taken back, and "
+					 "its exchanges are counted, not logged, until it stops for %d s",
 					 iface, b->guest_cap, DHCP_FLOOD_QUIET);
 			else
 				log_warn("DHCP flood on %s: more than %u open offers (a quarter of the "
@@ -57,8 +72,7 @@ bool dhcp_flood_note(struct dhcp_flood *f, const char *iface, const struct dhcp_
 			*f = (struct dhcp_flood){ .on = true };
 		}
 		f->last = now;
-		f->withdrew += bound == DHCP_BOUND_WITHDREW;
-		f->refused += bound == DHCP_BOUND_REFUSED;
+		f->withdrew++;
 	}
 	if (f->on)
 		f->unlogged++;
@@ -75,7 +89,7 @@ void dhcp_flood_tick(struct dhcp_flood *f, const char *iface, int64_t now)
 {
 	if (!f->on || now - f->last < DHCP_FLOOD_QUIET)
 		return;
-	log_info("the DHCP flood on %s is over: %lu offers withdrawn, %lu requests refused, "
-		 "%lu exchanges not logged", iface, f->withdrew, f->refused, f->unlogged);
+	log_info("the DHCP flood on %s is over: %lu addresses taken back, %lu exchanges not logged",
+		 iface, f->withdrew, f->unlogged);
 	f->on = false;
 }

@@ -124,7 +124,10 @@ int main(int argc, char *argv[])
 			drain(fd, 1, &offers, &acks);
 		drain(fd, 0, &offers, &acks);
 	}
-	drain(fd, 500, &offers, &acks);
+	/* Replies still on their way: wait for them, 10 s at most (a hang guard, not a timing). */
+	for (int waited = 0; offers + acks < (unsigned long)count && waited < 10000; waited += 100)
+		drain(fd, 100, &offers, &acks);
+	drain(fd, 100, &offers, &acks);
 	printf("sent %ld offers %u acks %u\n", count, offers, acks);
 	return 0;
 }
