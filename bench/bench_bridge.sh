@@ -65,7 +65,11 @@ up() {
 	NS "$BIN/redox-netsetup" up --bridge redoxbr0 --address 172.16.0.1/21 --run-dir "$state/run" "$@" \
 		>"$state/up.log" 2>&1 || { cat "$state/up.log" >&2; return 1; }
 }
-nft_rules() { NS nft -j list table ip redox_net | jq '[.nftables[] | select(.rule)] | length'; }
+# nft_rules: the rules of both of redox-net's tables, NAT (ip) and the VM port filter (bridge).
+nft_rules() {
+	echo $(($(NS nft -j list table ip redox_net | jq '[.nftables[] | select(.rule)] | length') +
+		$(NS nft -j list table bridge redox_net | jq '[.nftables[] | select(.rule)] | length')))
+}
 taps_on_bridge() { NS ip -o link show master redoxbr0 type tun | wc -l; }
 # field KEY LINE: the value of KEY=value in LINE.
 field() { tr ' ' '\n' <<<"$2" | sed -n "s/^$1=//p"; }
@@ -140,7 +144,7 @@ part_bringup() {
 	echo "  there to the lease (medians); +1 request: one more hand-off as uid 65534 with the VMs up"
 	printf '  per VM at %d / per VM at %d: %sx (target <= 1.2x): %s\n' "$n" "$base_n" "$(ratio "$per_vm" "$base")" \
 		"$(verdict "$(awk -v a="$per_vm" -v b="$base" 'BEGIN { print (a <= 1.2 * b) }')")"
-	printf '  nftables rules in table ip redox_net at each size: %s (target: the same at every size): %s\n' \
+	printf '  nftables rules in tables ip and bridge redox_net at each size: %s (target: the same at every size): %s\n' \
 		"$rules_seen" "$(verdict "$(tr ' ' '\n' <<<"$rules_seen" | sort -u | wc -l)")"
 	printf '  within the %d-VM round: first tenth %.2f ms per VM (hand-off %.2f, DHCP %.2f), last tenth %.2f ms (%.2f, %.2f)\n' \
 		"$n" "$(field first_tenth "$res")" "$(field handoff_first "$res")" "$(field lease_first "$res")" \
