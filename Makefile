@@ -44,7 +44,14 @@ PKG_LIBS   := $(shell $(PKG_CONFIG) --libs $(PKGS))
 # The setuid helper links no libnl: libnl's constructors read NLSYSCONFDIR, NLDBG and NLCB
 # before main() can wipe the environment (docs/security.md).  Its netlink is lib/rtlink.c.
 HELPER_PKGS := libmnl libnftnl libcap-ng
-HELPER_LIBS := $(shell $(PKG_CONFIG) --libs $(HELPER_PKGS))
+# Those whose archives are installed are linked in statically: each shared library the loader
+# maps and relocates costs every setuid start time (bench_bridge.sh part 3), and is one more
+# file opened before main().  HELPER_STATIC= links them all dynamically.
+HELPER_STATIC ?= $(strip $(foreach p,libnftnl libcap-ng,$(if $(wildcard \
+                   $(shell $(PKG_CONFIG) --variable=libdir $(p))/$(p).a),$(p))))
+comma := ,
+HELPER_LIBS := $(if $(HELPER_STATIC),-Wl$(comma)-Bstatic $(shell $(PKG_CONFIG) --libs-only-l $(HELPER_STATIC)) \
+               -Wl$(comma)-Bdynamic) $(shell $(PKG_CONFIG) --libs $(filter-out $(HELPER_STATIC),$(HELPER_PKGS)))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
