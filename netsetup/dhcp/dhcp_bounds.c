@@ -90,7 +90,7 @@ static void drop(struct dhcp_port_charges *c, uint32_t k)
 }
 
 /**
- * guest_room() - make room for one more address on a guest's TAP, if it may have one
+ * guest_room() - make room for one more address on a guest's TAP
  * @b:		bounds
  * @c:		the TAP's charges
  * @s:		store
@@ -98,11 +98,15 @@ static void drop(struct dhcp_port_charges *c, uint32_t k)
  * @now:	wall clock, seconds
  *
  * Charges whose address no longer costs the pool go first.  If the TAP
- * still holds all it may, its oldest open offer is withdrawn; bound,
- * declined and quarantined addresses are never taken back, so a guest that
- * holds its limit in those gets nothing until they end.
+ * still holds all it may, its oldest open offer is withdrawn, or else its
+ * oldest address of any kind is taken back (lease_store_reclaim()).  Taking
+ * a binding back is safe here, and refusing would not be: a TAP is one
+ * guest's own link, not a bridge port, so the address only ever goes to
+ * another MAC behind the same TAP; and a pool TAP passes from one VM to the
+ * next, so a VM that flooded and exited must not leave its successor on the
+ * same TAP with no lease for the lease time.
  *
- * Return: DHCP_BOUND_OK, DHCP_BOUND_WITHDREW or DHCP_BOUND_REFUSED.
+ * Return: DHCP_BOUND_OK or DHCP_BOUND_WITHDREW.
  */
 static enum dhcp_bound guest_room(const struct dhcp_bounds *b, struct dhcp_port_charges *c,
 				  struct lease_store *s, uint8_t tag, int64_t now)
@@ -126,7 +130,9 @@ static enum dhcp_bound guest_room(const struct dhcp_bounds *b, struct dhcp_port_
 			return DHCP_BOUND_WITHDREW;
 		}
 	}
-	return DHCP_BOUND_REFUSED;
+	lease_store_reclaim(s, (struct in_addr){ .s_addr = htonl(c->ip[c->head]) });
+	drop(c, 0);
+	return DHCP_BOUND_WITHDREW;
 }
 
 /**
@@ -176,16 +182,16 @@ static enum dhcp_bound shared_room(const struct dhcp_bounds *b, struct dhcp_port
  *
  * Called before every offer and binding; when it admits, the caller must
  * make that offer or binding, which is then charged to the interface.  An
- * address already kept for @mac costs nothing new and is always admitted
- * (on a guest's TAP, once it is charged to that TAP).  A guest's TAP pays
- * for offers and bindings alike, and for its declined and quarantined
- * addresses until they end, so neither rapid commit, nor REQUESTs for
- * made-up MACs, nor RELEASE or DECLINE cycles get it past @b->guest_cap.  A
+ * address already kept for @mac costs nothing new (on a guest's TAP, once
+ * it is charged to that TAP).  A guest's TAP pays for offers and bindings
+ * alike, and for its declined and quarantined addresses until they end, so
+ * neither rapid commit, nor REQUESTs for made-up MACs, nor RELEASE or
+ * DECLINE cycles get it past @b->guest_cap: it takes back its own.  A
  * shared interface (a bridge: many guests behind one index) pays for offers
  * only; each of its bridge ports may use its own MAC alone (the port filter),
  * which bounds what its guests bind.
  *
- * Return: the enum dhcp_bound outcome; DHCP_BOUND_REFUSED means no reply.
+ * Return: the enum dhcp_bound outcome.
  */
 enum dhcp_bound dhcp_bounds_admit(struct dhcp_bounds *b, struct lease_store *s,
 				  const struct dhcp_origin *from, const uint8_t mac[6],
@@ -205,8 +211,6 @@ enum dhcp_bound dhcp_bounds_admit(struct dhcp_bounds *b, struct lease_store *s,
 		return DHCP_BOUND_OK;
 	c = &b->port[from->port];
 	rc = from->one_guest ? guest_room(b, c, s, tag, now) : shared_room(b, c, s, tag, now);
-	if (rc == DHCP_BOUND_REFUSED)
-		return rc;
 	i = nth(c, c->n++);
 	c->ip[i] = ntohl(ip.s_addr);
 	c->stamp[i] = c->next++;

@@ -28,8 +28,7 @@ struct dhcp_origin {
 /* What a bound did to one request. */
 enum dhcp_bound {
 	DHCP_BOUND_OK = 0,	/* within the bounds */
-	DHCP_BOUND_WITHDREW,	/* an older open offer of the interface was withdrawn for it */
-	DHCP_BOUND_REFUSED,	/* the guest's TAP holds all it may: no address */
+	DHCP_BOUND_WITHDREW,	/* an older offer (or, on a TAP, address) of the interface was taken back */
 };
 
 /**

@@ -14,14 +14,13 @@
  * struct dhcp_flood - one interface's flood episode
  * @on:		a bound was hit and the episode has not ended
  * @last:	when a bound was last hit (wall clock, seconds)
- * @withdrew:	offers withdrawn during the episode
- * @refused:	requests refused during the episode
+ * @withdrew:	offers (or, on a TAP, addresses) taken back during the episode
  * @unlogged:	exchanges on the interface not logged one by one
  */
 struct dhcp_flood {
 	bool on;
 	int64_t last;
-	unsigned long withdrew, refused, unlogged;
+	unsigned long withdrew, unlogged;
 };
 
 bool dhcp_iface_is_tap(const char *name);

@@ -213,26 +213,20 @@ static void ack(const struct dhcp_server *srv, const struct dhcp_msg *req, struc
 }
 
 /**
- * admit() - let the interface's bound decide whether @ip may go to the client
+ * admit() - charge @ip to the interface the request came from (dhcp_bounds.c)
  * @srv:	server
  * @req:	request
  * @from:	where it came from
  * @ip:		chosen address
  * @bind:	it is to be bound, not offered
  * @now:	wall clock, seconds
- * @rep:	reply; its bound is set, and its note when refused
- *
- * Return: true if the offer or binding may be made.
+ * @rep:	reply; its bound is set
  */
-static bool admit(struct dhcp_server *srv, const struct dhcp_msg *req,
+static void admit(struct dhcp_server *srv, const struct dhcp_msg *req,
 		  const struct dhcp_origin *from, struct in_addr ip, bool bind, int64_t now,
 		  struct dhcp_reply *rep)
 {
 	rep->bound = dhcp_bounds_admit(&srv->bounds, srv->leases, from, req->chaddr, ip, bind, now);
-	if (rep->bound != DHCP_BOUND_REFUSED)
-		return true;
-	rep->note = "the guest's TAP holds as many addresses as it may (guest-leases)";
-	return false;
 }
 
 /**
@@ -255,8 +249,7 @@ static void on_discover(struct dhcp_server *srv, const struct dhcp_msg *req,
 		rep->note = "no free address (pool exhausted or the client's static address is taken)";
 		return;
 	}
-	if (!admit(srv, req, from, ip, req->rapid_commit, now, rep))
-		return;
+	admit(srv, req, from, ip, req->rapid_commit, now, rep);
 	if (req->rapid_commit) {
 		ack(srv, req, ip, now, rep);
 		rep->answer.rapid_commit = true;
@@ -312,8 +305,10 @@ static void on_request(struct dhcp_server *srv, const struct dhcp_msg *req,
 	why = address_problem(srv, req->chaddr, ip, now);
 	if (why)
 		nak(srv, req, why, rep);
-	else if (admit(srv, req, from, ip, true, now, rep))
+	else {
+		admit(srv, req, from, ip, true, now, rep);
 		ack(srv, req, ip, now, rep);
+	}
 }
 
 /**

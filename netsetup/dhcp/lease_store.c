@@ -418,6 +418,26 @@ void lease_store_withdraw(struct lease_store *s, struct in_addr ip)
 }
 
 /**
+ * lease_store_reclaim() - take an address back from a guest's TAP for another MAC on it
+ * @s:		store
+ * @ip:		address
+ *
+ * A binding is released (and journaled as such); whatever the address was,
+ * it is free at once, with no quarantine: dhcp_bounds.c reclaims only on a
+ * TAP, one guest's own link, where the bridge port filter plays no part.
+ */
+void lease_store_reclaim(struct lease_store *s, struct in_addr ip)
+{
+	struct lease *l = claim_slot(s, ip);
+
+	if (!l)
+		return;
+	lease_store_release(s, ip);
+	l->state = LEASE_FREE;
+	l->bound_until = 0;
+}
+
+/**
  * lease_store_pending() - Return: bytes of journal records waiting for lease_store_commit()
  * @s:		store
  */

@@ -71,6 +71,7 @@ void lease_store_release(struct lease_store *s, struct in_addr ip);
 void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until);
 void lease_store_charge(struct lease_store *s, struct in_addr ip, uint8_t port, uint16_t stamp);
 void lease_store_withdraw(struct lease_store *s, struct in_addr ip);
+void lease_store_reclaim(struct lease_store *s, struct in_addr ip);
 
 size_t lease_store_pending(const struct lease_store *s);
 int lease_store_commit(struct lease_store *s);
