@@ -40,6 +40,10 @@ static void recorded(struct link_state *l, uint32_t uid, uint32_t owner)
 
 static void the_alias_round_trips_and_nothing_else_is_a_record(void **state)
 {
+	static const char *const bad[] = {
+		"", "redox-net uid=", "redox-net uid=-1", "redox-net uid=01",
+		"redox-net uid=4294967296", "redox-net uid=12 ", "Redox-net uid=1", "my laptop's tap",
+	};
 	struct link_state l = pool_tap();
 	uint32_t uid;
 
@@ -47,11 +51,8 @@ static void the_alias_round_trips_and_nothing_else_is_a_record(void **state)
 	assert_int_equal(link_alias_for(4294967295u, l.alias), 0);
 	assert_true(link_alias_owner(&l, &uid));
 	assert_int_equal(uid, 4294967295u);
-	for (const char *bad = "\0redox-net uid=\0redox-net uid=-1\0redox-net uid=01\0"
-			       "redox-net uid=4294967296\0redox-net uid=12 \0Redox-net uid=1\0"
-			       "my laptop's tap\0";
-	     *bad || bad[1]; bad += strlen(bad) + 1) {
-		snprintf(l.alias, sizeof(l.alias), "%s", bad);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(l.alias, sizeof(l.alias), "%s", bad[i]);
 		assert_false(link_alias_owner(&l, &uid));
 	}
 }
