@@ -18,44 +18,61 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <signal.h>
 #include <stdint.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "helper/quota.h"
 
-/* Does nothing: its only job is to make a blocked F_OFD_SETLKW return EINTR. */
-static void on_alarm(int sig)
-{
-	(void)sig;
-}
-
-/* set_lock() - F_OFD_SETLK(W) of one byte at @start, or F_UNLCK of the whole file */
-static int set_lock(int fd, short type, off_t start, int cmd)
+/* set_lock() - F_OFD_SETLK of one byte at @start, or F_UNLCK of the whole file */
+static int set_lock(int fd, short type, off_t start)
 {
 	struct flock fl = { .l_type = type, .l_whence = SEEK_SET, .l_start = start,
 			    .l_len = type == F_UNLCK ? 0 : 1 };
 
-	return fcntl(fd, cmd, &fl) < 0 ? -errno : 0;
+	if (fcntl(fd, F_OFD_SETLK, &fl) == 0)
+		return 0;
+	return errno == EAGAIN || errno == EACCES ? -EBUSY : -errno;
 }
 
-/* lock_within() - take the byte at @start, interrupted after @ms; Return: 0, -ETIMEDOUT or -errno */
+/* Return: CLOCK_MONOTONIC in milliseconds. */
+static uint64_t now_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000 + (uint64_t)t.tv_nsec / 1000000;
+}
+
+/**
+ * lock_within() - take the byte at @start, trying again for up to @ms
+ * @fd:		the lock file
+ * @start:	the byte
+ * @ms:		how long to keep trying
+ *
+ * Tried, with pauses from 1 ms growing to 16 ms, rather than waited for in a
+ * blocking F_OFD_SETLKW that a timer signal interrupts: no signal handler and
+ * no timer in the setuid image, and nothing that a tracer or valgrind, which
+ * do not deliver the timer into a lock call they do not know blocks, can
+ * turn into a wait for ever.
+ *
+ * Return: 0, -ETIMEDOUT, or another negative errno.
+ */
 static int lock_within(int fd, off_t start, unsigned int ms)
 {
-	struct sigaction sa = { .sa_handler = on_alarm };
-	struct itimerval t = { .it_value = { .tv_sec = ms / 1000,
-					     .tv_usec = (suseconds_t)(ms % 1000) * 1000 } };
-	struct itimerval off = { 0 };
+	struct timespec pause = { .tv_nsec = 1000000 };
+	uint64_t until = now_ms() + ms;
 	int err;
 
-	sigemptyset(&sa.sa_mask);
-	if (sigaction(SIGALRM, &sa, NULL) < 0 || setitimer(ITIMER_REAL, &t, NULL) < 0)
-		return -errno;
-	err = set_lock(fd, F_WRLCK, start, F_OFD_SETLKW);
-	setitimer(ITIMER_REAL, &off, NULL);
-	return err == -EINTR ? -ETIMEDOUT : err;
+	while ((err = set_lock(fd, F_WRLCK, start)) == -EBUSY) {
+		if (now_ms() >= until)
+			return -ETIMEDOUT;
+		nanosleep(&pause, NULL);
+		if (pause.tv_nsec < 16000000)
+			pause.tv_nsec *= 2;
+	}
+	return err;
 }
 
 /**
@@ -89,9 +106,8 @@ static uint64_t generation(int fd, uid_t uid)
  *
  * Counting a user's devices and making one more must be one step, or two of
  * his parallel requests could both see N-1 and both succeed (SECURITY.md
- * attack 11).  Only his own requests wait here.  Waiting is bounded: a
- * blocked lock is interrupted by a timer whose handler is installed without
- * SA_RESTART.  What is bounded is the wait on one holder, not on a queue:
+ * attack 11).  Only his own requests wait here.  Waiting is bounded
+ * (lock_within()).  What is bounded is the wait on one holder, not on a queue:
  * every helper that gets the lock counts it, and a waiter whose @idle_ms
  * pass while others got it waits on, so a burst of one user's requests (200
  * VMs at once) is answered one by one; his own stopped helper makes his
@@ -130,9 +146,7 @@ int quota_lock(int fd, uid_t uid, unsigned int idle_ms, unsigned int max_ms)
  */
 int quota_lock_device(int fd, int ifindex)
 {
-	int err = set_lock(fd, F_WRLCK, QUOTA_DEVICE_BASE + (off_t)(unsigned int)ifindex, F_OFD_SETLK);
-
-	return err == -EAGAIN || err == -EACCES ? -EBUSY : err;
+	return set_lock(fd, F_WRLCK, QUOTA_DEVICE_BASE + (off_t)(unsigned int)ifindex);
 }
 
 /**
@@ -143,5 +157,5 @@ int quota_lock_device(int fd, int ifindex)
  */
 int quota_unlock(int fd)
 {
-	return set_lock(fd, F_UNLCK, 0, F_OFD_SETLK);
+	return set_lock(fd, F_UNLCK, 0);
 }
