@@ -385,13 +385,7 @@ static size_t build_rules(const struct port_filter *pf, struct rb *out)
 
 static struct nftnl_table *table_new(void)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (t) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_BRIDGE);
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, RN_PF_TABLE);
-	}
-	return t;
+	return nft_table_new(NFPROTO_BRIDGE, RN_PF_TABLE);
 }
 
 /* A base chain when @hook is not NULL, otherwise a regular one. */
@@ -544,14 +538,7 @@ out:
  */
 int nft_portfilter_remove(void)
 {
-	struct nftnl_table *t = table_new();
-	int err;
-
-	if (!t)
-		return -ENOMEM;
-	err = nft_table_delete(t);
-	nftnl_table_free(t);
-	return err;
+	return nft_table_delete(NFPROTO_BRIDGE, RN_PF_TABLE);
 }
 
 /**
@@ -562,12 +549,5 @@ int nft_portfilter_remove(void)
  */
 int nft_portfilter_rule_count(unsigned int *rules)
 {
-	struct nftnl_table *t = table_new();
-	int err;
-
-	if (!t)
-		return -ENOMEM;
-	err = nft_table_rules(NFPROTO_BRIDGE, t, rules);
-	nftnl_table_free(t);
-	return err;
+	return nft_table_rules(NFPROTO_BRIDGE, RN_PF_TABLE, rules);
 }

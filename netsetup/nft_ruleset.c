@@ -28,13 +28,7 @@
 
 static struct nftnl_table *table_new(void)
 {
-	struct nftnl_table *t = nftnl_table_alloc();
-
-	if (t) {
-		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, NFPROTO_IPV4);
-		nftnl_table_set_str(t, NFTNL_TABLE_NAME, RN_NFT_TABLE);
-	}
-	return t;
+	return nft_table_new(NFPROTO_IPV4, RN_NFT_TABLE);
 }
 
 static struct nftnl_chain *base_chain(const char *name, const char *type, uint32_t hook,
@@ -458,36 +452,13 @@ out:
  */
 int nft_table_remove(void)
 {
-	struct nftnl_table *t = table_new();
-	int err;
-
-	if (!t)
-		return -ENOMEM;
-	err = nft_table_delete(t);
-	nftnl_table_free(t);
-	return err;
-}
-
-/*
- * table_lookup() - ask the kernel for the table and, if @rules, count its rules
- * Return: 0, -ENOENT when the table does not exist, or another negative errno.
- */
-static int table_lookup(unsigned int *rules)
-{
-	struct nftnl_table *t = table_new();
-	int err;
-
-	if (!t)
-		return -ENOMEM;
-	err = nft_table_rules(NFPROTO_IPV4, t, rules);
-	nftnl_table_free(t);
-	return err;
+	return nft_table_delete(NFPROTO_IPV4, RN_NFT_TABLE);
 }
 
 /* Return: 1 if the table exists, 0 if not, or a negative errno. */
 static int table_exists(void)
 {
-	int err = table_lookup(NULL);
+	int err = nft_table_rules(NFPROTO_IPV4, RN_NFT_TABLE, NULL);
 
 	return err == -ENOENT ? 0 : err ? err : 1;
 }
@@ -500,7 +471,7 @@ static int table_exists(void)
  */
 int nft_table_rule_count(unsigned int *rules)
 {
-	return table_lookup(rules);
+	return nft_table_rules(NFPROTO_IPV4, RN_NFT_TABLE, rules);
 }
 
 /**

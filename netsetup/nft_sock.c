@@ -242,39 +242,67 @@ static int count_cb(const struct nlmsghdr *nlh, void *data)
 }
 
 /**
+ * nft_table_new() - a table object naming one of our tables
+ * @family:	NFPROTO_IPV4, NFPROTO_BRIDGE...
+ * @name:	its name
+ *
+ * Return: the object, or NULL when out of memory.
+ */
+struct nftnl_table *nft_table_new(uint16_t family, const char *name)
+{
+	struct nftnl_table *t = nftnl_table_alloc();
+
+	if (t) {
+		nftnl_table_set_u32(t, NFTNL_TABLE_FAMILY, family);
+		nftnl_table_set_str(t, NFTNL_TABLE_NAME, name);
+	}
+	return t;
+}
+
+/**
  * nft_table_rules() - ask the kernel for one table and, if @rules, count its rules
  * @family:	NFPROTO_IPV4, NFPROTO_BRIDGE...
- * @t:		the table, its family and name set
+ * @name:	the table
  * @rules:	number of rules on success, or NULL
  *
  * Return: 0, -ENOENT when the table does not exist, or another negative errno.
  */
-int nft_table_rules(uint16_t family, const struct nftnl_table *t, unsigned int *rules)
+int nft_table_rules(uint16_t family, const char *name, unsigned int *rules)
 {
+	struct nftnl_table *t = nft_table_new(family, name);
 	unsigned int tables = 0;
-	int err = nft_dump(NFT_MSG_GETTABLE, family, t, count_cb, &tables);
+	int err;
 
+	if (!t)
+		return -ENOMEM;
+	err = nft_dump(NFT_MSG_GETTABLE, family, t, count_cb, &tables);
 	if (!err && rules) {
 		*rules = 0;
 		err = nft_dump(NFT_MSG_GETRULE, family, t, count_cb, rules);
 	}
+	nftnl_table_free(t);
 	return err;
 }
 
 /**
  * nft_table_delete() - delete one table, if it exists, and nothing else, in a batch of its own
- * @t:		the table, its family and name set
+ * @family:	NFPROTO_IPV4, NFPROTO_BRIDGE...
+ * @name:	the table
  *
  * Return: 0 (also when it was already gone) or a negative errno.
  */
-int nft_table_delete(struct nftnl_table *t)
+int nft_table_delete(uint16_t family, const char *name)
 {
 	static struct nft_batch b;
+	struct nftnl_table *t = nft_table_new(family, name);
 	int err;
 
+	if (!t)
+		return -ENOMEM;
 	nft_batch_begin(&b);
 	nft_batch_table(&b, NFT_MSG_DELTABLE, 0, t);
 	err = nft_batch_commit(&b);
+	nftnl_table_free(t);
 	return err == -ENOENT ? 0 : err;
 }
 

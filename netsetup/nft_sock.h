@@ -34,8 +34,9 @@ int nft_batch_commit(struct nft_batch *b);
 
 int nft_dump(uint16_t type, uint16_t family, const struct nftnl_table *filter,
 	     mnl_cb_t cb, void *data);
-int nft_table_rules(uint16_t family, const struct nftnl_table *t, unsigned int *rules);
-int nft_table_delete(struct nftnl_table *t);
+struct nftnl_table *nft_table_new(uint16_t family, const char *name);
+int nft_table_rules(uint16_t family, const char *name, unsigned int *rules);
+int nft_table_delete(uint16_t family, const char *name);
 int nft_probe(void);
 void nft_close(void);
 
