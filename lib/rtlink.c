@@ -300,17 +300,33 @@ static int on_one(const struct nlmsghdr *nlh, void *data)
 	return MNL_CB_OK;
 }
 
-/* Start an RTM_GETLINK that leaves statistics out (they are most of an answer). */
-static struct nlmsghdr *getlink_start(struct rtlink *rt, uint16_t flags)
+/**
+ * link_start() - start an RTM_GETLINK or RTM_NEWLINK in @rt's buffer
+ * @rt:		handle
+ * @type:	RTM_GETLINK or RTM_NEWLINK
+ * @flags:	NLM_F_* besides NLM_F_REQUEST
+ * @ifindex:	the device, 0 for none (a GET by name, a dump)
+ * @up:		IFF_UP to set it, 0 to leave the flags alone
+ *
+ * A GET leaves statistics out: they are most of an answer.
+ *
+ * Return: the message, ready for attributes.
+ */
+static struct nlmsghdr *link_start(struct rtlink *rt, uint16_t type, uint16_t flags, int ifindex,
+				   unsigned int up)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(rt->buf);
 	struct ifinfomsg *ifi;
 
-	nlh->nlmsg_type = RTM_GETLINK;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | flags;
 	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
 	ifi->ifi_family = AF_UNSPEC;
-	mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
+	ifi->ifi_index = ifindex;
+	ifi->ifi_flags = up;
+	ifi->ifi_change = up;
+	if (type == RTM_GETLINK)
+		mnl_attr_put_u32(nlh, IFLA_EXT_MASK, RTEXT_FILTER_SKIP_STATS);
 	return nlh;
 }
 
@@ -325,7 +341,7 @@ static struct nlmsghdr *getlink_start(struct rtlink *rt, uint16_t flags)
 int rtlink_get(struct rtlink *rt, const char *name, struct link_state *out)
 {
 	struct get_one g = { .out = out };
-	struct nlmsghdr *nlh = getlink_start(rt, 0);
+	struct nlmsghdr *nlh = link_start(rt, RTM_GETLINK, 0, 0, 0);
 	int err;
 
 	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
@@ -367,25 +383,9 @@ static int on_each(const struct nlmsghdr *nlh, void *data)
 int rtlink_dump(struct rtlink *rt, int (*each)(const struct link_state *l, void *arg), void *arg)
 {
 	struct dump_each d = { .each = each, .arg = arg };
-	int err = exchange(rt, getlink_start(rt, NLM_F_DUMP), on_each, &d);
+	int err = exchange(rt, link_start(rt, RTM_GETLINK, NLM_F_DUMP, 0, 0), on_each, &d);
 
 	return err ? err : d.err;
-}
-
-/* Start an RTM_NEWLINK on @ifindex that asks for the kernel's answer. */
-static struct nlmsghdr *newlink_start(struct rtlink *rt, int ifindex, unsigned int up)
-{
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(rt->buf);
-	struct ifinfomsg *ifi;
-
-	nlh->nlmsg_type = RTM_NEWLINK;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
-	ifi->ifi_family = AF_UNSPEC;
-	ifi->ifi_index = ifindex;
-	ifi->ifi_flags = up;
-	ifi->ifi_change = up;
-	return nlh;
 }
 
 /**
@@ -401,7 +401,7 @@ static struct nlmsghdr *newlink_start(struct rtlink *rt, int ifindex, unsigned i
  */
 int rtlink_set_alias(struct rtlink *rt, int ifindex, const char *alias)
 {
-	struct nlmsghdr *nlh = newlink_start(rt, ifindex, 0);
+	struct nlmsghdr *nlh = link_start(rt, RTM_NEWLINK, NLM_F_ACK, ifindex, 0);
 
 	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
 	return exchange(rt, nlh, NULL, NULL);
@@ -467,7 +467,7 @@ static int fdb_add_local(struct rtlink *rt, int port, const uint8_t mac[6])
 int rtlink_port_attach(struct rtlink *rt, int ifindex, uint32_t group, int master,
 		       const uint8_t guest_mac[6])
 {
-	struct nlmsghdr *nlh = newlink_start(rt, ifindex, 0);
+	struct nlmsghdr *nlh = link_start(rt, RTM_NEWLINK, NLM_F_ACK, ifindex, 0);
 	struct nlattr *info, *data;
 	int err;
 
@@ -478,7 +478,7 @@ int rtlink_port_attach(struct rtlink *rt, int ifindex, uint32_t group, int maste
 		err = fdb_add_local(rt, ifindex, guest_mac);
 	if (err)
 		return err;
-	nlh = newlink_start(rt, ifindex, IFF_UP);
+	nlh = link_start(rt, RTM_NEWLINK, NLM_F_ACK, ifindex, IFF_UP);
 	info = mnl_attr_nest_start(nlh, IFLA_LINKINFO);
 	mnl_attr_put_strz(nlh, IFLA_INFO_SLAVE_KIND, "bridge");
 	data = mnl_attr_nest_start(nlh, IFLA_INFO_SLAVE_DATA);

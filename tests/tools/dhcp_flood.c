@@ -25,22 +25,7 @@
 #include "lib/netlink.h"
 #include "tests/tools/dhcp_wire.h"
 #include "tests/tools/guard.h"
-
-/* tap_open() - attach to TAP @name, creating it if there is none; Return: its fd, or -1 */
-static int tap_open(const char *name)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC | O_NONBLOCK);
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		perror(name);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
+#include "tests/tools/tap_open.h"
 
 /* attach() - put @tap on @bridge and up, and wait until it forwards; Return: 0, or -1 */
 static int attach(const char *bridge, const char *tap)
@@ -106,7 +91,7 @@ int main(int argc, char *argv[])
 		fprintf(stderr, "usage (inside a test namespace): dhcp_flood TAP BRIDGE|- COUNT plain|rapid\n");
 		return 2;
 	}
-	fd = tap_open(argv[1]);
+	fd = tap_open(argv[1], O_NONBLOCK);
 	if (fd < 0 || (strcmp(argv[2], "-") && attach(argv[2], argv[1])))
 		return 1;
 	for (long i = 0; i < count; i++) {

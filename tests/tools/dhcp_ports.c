@@ -31,6 +31,7 @@
 #include "lib/netlink.h"
 #include "tests/tools/dhcp_wire.h"
 #include "tests/tools/guard.h"
+#include "tests/tools/tap_open.h"
 
 #define WAIT_MS		5000	/* Redox waits 30 s; the test does not need that long */
 #define DRAIN_MS	300	/* after the NAK, for replies still on their way */
@@ -50,22 +51,6 @@ struct ports {
 	int n;
 	int wait_ms;
 };
-
-/* tap_open() - attach to TAP @name, creating it if there is none; Return: its fd, or -1 */
-static int tap_open(const char *name)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_TAP | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
-
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (fd < 0 || ioctl(fd, TUNSETIFF, &ifr) < 0) {
-		perror(name);
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /* sys_is() - Return: true if /sys/class/net/@dev/@attr holds @want (and a newline) */
 static bool sys_is(const char *dev, const char *attr, const char *want)
@@ -210,7 +195,7 @@ int main(int argc, char *argv[])
 	}
 	p.n = tap_mode ? 1 : 2;
 	for (int i = 0; i < p.n; i++)
-		if ((p.fd[i] = tap_open(argv[2 + i])) < 0)
+		if ((p.fd[i] = tap_open(argv[2 + i], 0)) < 0)
 			return 1;
 	if ((!tap_mode && attach(argv[1], argv[2], argv[3])) ||
 	    wait_ready(tap_mode ? NULL : argv[1], argv[2], tap_mode ? NULL : argv[3]))
