@@ -84,18 +84,31 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=gnu11 $(WARNINGS) $(HARDENING) $(SAN_FLAGS) $(PKG_CFLAGS)
 LDFLAGS  += $(LD_HARDENING) $(SAN_FLAGS)
 
-# Every .c file that is not a program's main goes into one archive; each program and
-# test links only the objects it uses from it.
-MAINS     := netsetup/main.c $(wildcard helper/*_main.c)
-LIB_SRCS  := $(filter-out $(MAINS), $(wildcard lib/*.c netsetup/*.c netsetup/*/*.c \
-                                          teardown/*.c helper/*.c policy/*.c))
+# The code is layered, and each program links only the layers beneath it (docs/design.md,
+# "Layout"): lib/ and policy/ are shared by every program, nft/ is the nf_tables layer, helper/
+# runs setuid, runner/ is the unprivileged runner, netsetup/ and teardown/ run as root.  Each
+# layer is an archive of its own, so runner/ objects are not on the helper's link line at all
+# (`make lint` also checks the include graph, scripts/layout.sh, and the helper's symbols).
+MAINS     := netsetup/main.c helper/helper_main.c runner/runner_main.c
+layer_srcs = $(filter-out $(MAINS),$(wildcard $(addsuffix /*.c,$(1))))
+CORE_SRCS     := $(call layer_srcs,lib policy)
+NFT_SRCS      := $(call layer_srcs,nft)
+HELPER_SRCS   := $(call layer_srcs,helper)
+RUNNER_SRCS   := $(call layer_srcs,runner)
+NETSETUP_SRCS := $(call layer_srcs,netsetup netsetup/* teardown)
+LIB_SRCS  := $(CORE_SRCS) $(NFT_SRCS) $(HELPER_SRCS) $(RUNNER_SRCS) $(NETSETUP_SRCS)
 LIB_OBJS  := $(LIB_SRCS:%.c=$(BUILD)/obj/%.o)
+layer_a    = $(BUILD)/lib$(1).a
+CORE_A     := $(call layer_a,core)
+NFT_A      := $(call layer_a,nft)
+HELPER_A   := $(call layer_a,helper)
+RUNNER_A   := $(call layer_a,runner)
+NETSETUP_A := $(call layer_a,netsetup)
+# Tests and benchmarks reach into every layer: they link the archive of all of them.
 ARCHIVE   := $(BUILD)/libredoxnet.a
 
-# helper/helper_main.c -> redox-net-helper, helper/runner_main.c -> redox-run-net
-PROGRAMS  := $(BUILD)/bin/redox-netsetup \
-             $(if $(wildcard helper/helper_main.c),$(BUILD)/bin/redox-net-helper) \
-             $(if $(wildcard helper/runner_main.c),$(BUILD)/bin/redox-run-net)
+# helper/helper_main.c -> redox-net-helper, runner/runner_main.c -> redox-run-net
+PROGRAMS  := $(BUILD)/bin/redox-netsetup $(BUILD)/bin/redox-net-helper $(BUILD)/bin/redox-run-net
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/tests/unit/%,$(wildcard tests/unit/test_*.c))
 TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests/tools/*.c)) \
               $(patsubst tests/tools/so/%.c,$(BUILD)/tests/tools/%.so,$(wildcard tests/tools/so/*.c))
@@ -106,13 +119,13 @@ TEST_TOOLS := $(patsubst tests/tools/%.c,$(BUILD)/tests/tools/%,$(wildcard tests
 TREE_ID := $(shell printf '%s' '$(abspath $(BUILD))' | cksum | cut -d' ' -f1)
 TEST_POLICY_FILE := /run/redox-net-test-$(TREE_ID)/policy
 TEST_HELPER_LOCK := /run/redox-net-test-$(TREE_ID)-lock/helper.lock
-TEST_PROGRAMS := $(if $(wildcard helper/helper_main.c),$(BUILD)/tests/bin/redox-net-helper)
+TEST_PROGRAMS := $(BUILD)/tests/bin/redox-net-helper
 # The benchmarks' setuid helper has paths of its own, so `make bench` and `make check`
 # never share a policy file.
 BENCH_POLICY_FILE := /run/redox-net-bench/policy
 BENCH_HELPER_LOCK := /run/redox-net-bench-lock/helper.lock
 BENCH_TOOLS := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c)) \
-               $(if $(wildcard helper/helper_main.c),$(BUILD)/bench/bin/redox-net-helper)
+               $(BUILD)/bench/bin/redox-net-helper
 FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
 
 .PHONY: lint all programs check check-valgrind check-sanitize bench soak demo fuzz fuzz-build install uninstall clean tests
@@ -128,16 +141,31 @@ $(BUILD)/obj/%.o: %.c
 $(ARCHIVE): $(LIB_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
+$(CORE_A): $(CORE_SRCS:%.c=$(BUILD)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+$(NFT_A): $(NFT_SRCS:%.c=$(BUILD)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+$(HELPER_A): $(HELPER_SRCS:%.c=$(BUILD)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+$(RUNNER_A): $(RUNNER_SRCS:%.c=$(BUILD)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
+$(NETSETUP_A): $(NETSETUP_SRCS:%.c=$(BUILD)/obj/%.o)
+	rm -f $@ && $(AR) rcs $@ $^
 
-$(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(ARCHIVE)
+# Each program's layers, highest first (the linker resolves archives left to right).
+NETSETUP_LAYERS := $(NETSETUP_A) $(NFT_A) $(CORE_A)
+HELPER_LAYERS   := $(HELPER_A) $(NFT_A) $(CORE_A)
+RUNNER_LAYERS   := $(RUNNER_A) $(CORE_A)
+
+$(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(NETSETUP_LAYERS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
-$(BUILD)/bin/redox-net-helper: $(BUILD)/obj/helper/helper_main.o $(ARCHIVE)
+$(BUILD)/bin/redox-net-helper: $(BUILD)/obj/helper/helper_main.o $(HELPER_LAYERS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(HELPER_LIBS)
 
-$(BUILD)/bin/redox-run-net: $(BUILD)/obj/helper/runner_main.o $(ARCHIVE)
+$(BUILD)/bin/redox-run-net: $(BUILD)/obj/runner/runner_main.o $(RUNNER_LAYERS)
 	@mkdir -p $(@D)
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
 
@@ -162,7 +190,7 @@ $(BUILD)/obj-$(1)/helper/helper_main.o: helper/helper_main.c $(BUILD)/obj-$(1)/p
 	@mkdir -p $$(@D)
 	$$(CC) $$(CPPFLAGS) -UREDOX_NET_POLICY_FILE -DREDOX_NET_POLICY_FILE='"$(2)"' \
 		-DREDOX_NET_HELPER_LOCK='"$(3)"' $(4) $$(CFLAGS) -MMD -MP -c $$< -o $$@
-$(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(ARCHIVE)
+$(BUILD)/$(1)/bin/redox-net-helper: $(BUILD)/obj-$(1)/helper/helper_main.o $(HELPER_LAYERS)
 	@mkdir -p $$(@D)
 	$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(HELPER_LIBS)
 endef
@@ -190,8 +218,10 @@ fuzz-build: $(FUZZ_TARGETS)
 
 # Static analysis: cppcheck and clang-tidy (.clang-tidy) over everything, and gcc's
 # -fanalyzer over the code that runs with privilege.  Any finding fails.
-PRIVILEGED_SRCS := $(wildcard lib/*.c netsetup/*.c teardown/*.c helper/*.c)
-lint:
+PRIVILEGED_SRCS := $(CORE_SRCS) $(NFT_SRCS) $(wildcard helper/*.c netsetup/*.c teardown/*.c)
+lint: $(BUILD)/bin/redox-net-helper
+	scripts/layout.sh
+	BUILD=$(BUILD) scripts/layout.sh --symbols $(BUILD)/bin/redox-net-helper
 	cppcheck --quiet --enable=warning,portability,performance --std=c11 --error-exitcode=1 \
 		--inline-suppr --suppress=missingIncludeSystem -I. -D_GNU_SOURCE \
 		$(LIB_SRCS) $(MAINS)

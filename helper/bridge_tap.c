@@ -10,7 +10,7 @@
 #include <unistd.h>
 
 #include "helper/bridge_tap.h"
-#include "helper/tap_queues.h"
+#include "lib/tap_queues.h"
 #include "lib/ifname.h"
 #include "lib/rtlink.h"
 

@@ -13,7 +13,7 @@
 #include <unistd.h>
 
 #include "helper/macvtap_open.h"
-#include "helper/tap_queues.h"
+#include "lib/tap_queues.h"
 #include "lib/decimal.h"
 #include "lib/link_state.h"
 

@@ -12,7 +12,7 @@
 #include <time.h>
 
 #include "helper/port_filter.h"
-#include "netsetup/nft_portfilter.h"
+#include "nft/nft_portfilter.h"
 
 /* Room for the batch: begin, one element, end; and for the kernel's answers. */
 #define PF_BUFSZ 4096

@@ -11,7 +11,7 @@
 
 #include "lib/netlink.h"
 #include "netsetup/bridge.h"
-#include "netsetup/sysctl.h"
+#include "lib/sysctl.h"
 
 /**
  * bridge_create() - create a bridge in redox-net's group, with a fixed MAC

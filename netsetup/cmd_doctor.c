@@ -13,8 +13,8 @@
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
 #include "netsetup/firewall_audit.h"
-#include "netsetup/nft_sock.h"
-#include "netsetup/sysctl.h"
+#include "nft/nft_sock.h"
+#include "lib/sysctl.h"
 #include "teardown/journal.h"
 
 static unsigned int check_tun(void)

@@ -9,7 +9,7 @@
 #include "lib/netlink.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
-#include "netsetup/nft_sock.h"
+#include "nft/nft_sock.h"
 #include "teardown/journal.h"
 #include "teardown/replay.h"
 

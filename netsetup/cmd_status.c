@@ -12,8 +12,8 @@
 #include "lib/netlink.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
-#include "netsetup/nft_ruleset.h"
-#include "netsetup/sysctl.h"
+#include "nft/nft_ruleset.h"
+#include "lib/sysctl.h"
 #include "teardown/daemon.h"
 #include "teardown/journal.h"
 

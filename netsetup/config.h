@@ -10,7 +10,7 @@
 
 #include "lib/inet.h"
 #include "netsetup/dhcp/dhcp_config.h"
-#include "netsetup/forward.h"
+#include "lib/forward.h"
 #include "netsetup/tap.h"
 
 #define RN_DEFAULT_RUN_DIR "/run/redox-net"

@@ -14,8 +14,8 @@
 
 #include "lib/log.h"
 #include "netsetup/firewall_audit.h"
-#include "netsetup/nft_ruleset.h"
-#include "netsetup/nft_sock.h"
+#include "nft/nft_ruleset.h"
+#include "nft/nft_sock.h"
 
 /**
  * struct audit - collection state for the chain and rule dumps

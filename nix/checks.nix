@@ -48,7 +48,7 @@ rec {
     else if top >= 224 || top == 127 || top == 0 then "that is not a unicast address a guest network can use"
     else null;
 
-  # netsetup/forward.c forward_parse() + forward_subnet_problem(): null, or why refused.
+  # lib/forward.c forward_parse() + forward_subnet_problem(): null, or why refused.
   forwardProblem = address: f:
     let
       m = match "(tcp|udp):${regex.port}:(${regex.ipv4}):${regex.port}" f;

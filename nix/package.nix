@@ -14,6 +14,8 @@ stdenv.mkDerivation {
       ../netsetup
       ../teardown
       ../helper
+      ../runner
+      ../nft
       ../policy
       ../docs/man
     ];

@@ -6,9 +6,9 @@
 
 #include "lib/log.h"
 #include "lib/netlink.h"
-#include "netsetup/nft_portfilter.h"
-#include "netsetup/nft_ruleset.h"
-#include "netsetup/sysctl.h"
+#include "nft/nft_portfilter.h"
+#include "nft/nft_ruleset.h"
+#include "lib/sysctl.h"
 #include "teardown/daemon.h"
 #include "teardown/journal.h"
 #include "teardown/replay.h"

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper/proto.h"
+#include "lib/proto.h"
 #include "lib/ifname.h"
 
 #define MAX_ARGS 16

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper/snapshot_config.h"
+#include "runner/snapshot_config.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

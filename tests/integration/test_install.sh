@@ -45,6 +45,10 @@ check "... the group now exists there, as a system group (gid below 1000)" in_pr
 	sh -c "gid=\$(getent group $group | cut -d: -f3) && [ -n \"\$gid\" ] && [ \"\$gid\" -lt 1000 ]"
 check "... the helper is 4750 root:$group" in_private_etc \
 	sh -c "test \"\$(stat -c '%a %U:%G' '$helper')\" = '4750 root:$group'"
+check "the installed helper holds no runner code (scripts/layout.sh --symbols)" \
+	env BUILD="$BUILD" "$TOP/scripts/layout.sh" --symbols "$helper"
+check "... a check that can fail: the installed runner does hold it" \
+	sh -c "! BUILD='$BUILD' '$TOP/scripts/layout.sh' --symbols '$tmp/prefix/bin/redox-run-net' 2>/dev/null"
 check "a second make install finds the group and changes nothing in it" in_private_etc \
 	sh -c "before=\$(getent group $group) && $(printf '%q ' "${inst[@]}") install >/dev/null && test \"\$(getent group $group)\" = \"\$before\""
 check "make uninstall removes every file install put there" \

@@ -32,8 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper/proto.h"
-#include "helper/runner_fds.h"
+#include "lib/proto.h"
+#include "runner/runner_fds.h"
 
 static double now(void)
 {

@@ -7,8 +7,8 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "netsetup/forward.h"
-#include "netsetup/nft_ruleset.h"
+#include "lib/forward.h"
+#include "nft/nft_ruleset.h"
 
 static void forward_parse_accepts_and_round_trips(void **state)
 {

@@ -10,7 +10,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "helper/proto.h"
+#include "lib/proto.h"
 
 /* parse() - parse a NULL-terminated list of arguments after argv[0]; Return: proto_parse_request() */
 static int parse(struct proto_request *req, const char *const *args)

@@ -7,10 +7,10 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "helper/ch_api.h"
-#include "helper/mem_size.h"
-#include "helper/restore.h"
-#include "helper/snapshot_config.h"
+#include "runner/ch_api.h"
+#include "runner/mem_size.h"
+#include "runner/restore.h"
+#include "runner/snapshot_config.h"
 #include "lib/log.h"
 
 /* parse() - Return: snap_config_parse() of the NUL-terminated @text; a refusal must say why */

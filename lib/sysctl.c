@@ -6,7 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "netsetup/sysctl.h"
+#include "lib/sysctl.h"
 
 /*
  * net.* sysctls belong to the network namespace of the process that opens the

@@ -14,10 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "helper/api_socket.h"
-#include "helper/ch_api.h"
-#include "helper/mem_size.h"
-#include "helper/vm_api_cmd.h"
+#include "runner/api_socket.h"
+#include "runner/ch_api.h"
+#include "runner/mem_size.h"
+#include "runner/vm_api_cmd.h"
 #include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/exitcodes.h"

@@ -13,7 +13,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "netsetup/nft_sock.h"
+#include "nft/nft_sock.h"
 
 /* Large enough for any dump message the kernel sends (MNL_SOCKET_DUMP_SIZE). */
 #define NFT_RECV_BUFSZ 32768

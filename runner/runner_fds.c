@@ -10,8 +10,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "helper/runner_fds.h"
-#include "helper/tap_queues.h"
+#include "runner/runner_fds.h"
+#include "lib/tap_queues.h"
 #include "lib/log.h"
 #include "lib/exitcodes.h"
 #include "lib/rtlink.h"

@@ -8,7 +8,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include "helper/tap_queues.h"
+#include "lib/tap_queues.h"
 #include "lib/link_state.h"
 
 /**

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "helper/api_socket.h"
+#include "runner/api_socket.h"
 #include "lib/log.h"
 
 /* Return: a runtime directory that is ours, or NULL after saying why none is. */

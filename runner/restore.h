@@ -5,7 +5,7 @@
 
 #include <limits.h>
 
-#include "helper/snapshot_config.h"
+#include "runner/snapshot_config.h"
 
 /**
  * struct restore_plan - the restore's source and the one net device that needs fresh fds

@@ -15,8 +15,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "helper/proto.h"
-#include "helper/restore.h"
+#include "lib/proto.h"
+#include "runner/restore.h"
 #include "lib/escape.h"
 #include "lib/log.h"
 

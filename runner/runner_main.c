@@ -11,13 +11,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "helper/api_socket.h"
-#include "helper/mem_size.h"
-#include "helper/proto.h"
-#include "helper/restore.h"
-#include "helper/runner_fds.h"
-#include "helper/vm_api_cmd.h"
-#include "helper/vmm_argv.h"
+#include "runner/api_socket.h"
+#include "runner/mem_size.h"
+#include "lib/proto.h"
+#include "runner/restore.h"
+#include "runner/runner_fds.h"
+#include "runner/vm_api_cmd.h"
+#include "runner/vmm_argv.h"
 #include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/exitcodes.h"

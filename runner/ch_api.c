@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "helper/ch_api.h"
+#include "runner/ch_api.h"
 #include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/log.h"

@@ -6,7 +6,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "helper/proto.h"
+#include "lib/proto.h"
 #include "lib/decimal.h"
 #include "lib/ifname.h"
 

@@ -2,7 +2,7 @@
 /* mem_size.c - memory sizes as Cloud Hypervisor writes them: 2048M, 4G, 1073741824 */
 #include <string.h>
 
-#include "helper/mem_size.h"
+#include "runner/mem_size.h"
 #include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/log.h"

@@ -5,7 +5,7 @@
 
 #include <stdbool.h>
 
-#include "helper/proto.h"
+#include "lib/proto.h"
 
 int runner_get_fds(const char *helper_path, const struct proto_request *req, int *fds,
 		   struct proto_reply *info, bool *via_helper);

@@ -15,8 +15,8 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "netsetup/nft_portfilter.h"
-#include "netsetup/nft_sock.h"
+#include "nft/nft_portfilter.h"
+#include "nft/nft_sock.h"
 
 /*
  * The layout, in nft's words (iifname "rn*" is every VM port, nothing else):

@@ -7,7 +7,7 @@
 #include <stdbool.h>
 
 #include "lib/inet.h"
-#include "netsetup/forward.h"
+#include "lib/forward.h"
 
 #define RN_NFT_FAMILY_NAME "ip"
 #define RN_NFT_TABLE "redox_net"

@@ -4,7 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helper/vmm_argv.h"
+#include "runner/vmm_argv.h"
 
 /**
  * struct argv_builder - argv entries whose text lives in one caller-owned buffer

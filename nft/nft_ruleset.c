@@ -18,8 +18,8 @@
 #include <string.h>
 
 #include "lib/util.h"
-#include "netsetup/nft_ruleset.h"
-#include "netsetup/nft_sock.h"
+#include "nft/nft_ruleset.h"
+#include "nft/nft_sock.h"
 
 #define FORWARD_COMMENT "forward "
 /* masquerade, from guest, to guest; with forwards also hairpin and DNAT accept */

@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "lib/decimal.h"
-#include "netsetup/forward.h"
+#include "lib/forward.h"
 
 static const char *port_parse(const char *text, uint16_t *out)
 {

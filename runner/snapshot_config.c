@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "helper/snapshot_config.h"
+#include "runner/snapshot_config.h"
 #include "lib/decimal.h"
 
 /**
