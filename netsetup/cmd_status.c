@@ -13,6 +13,7 @@
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
 #include "netsetup/nft_ruleset.h"
+#include "netsetup/status_ports.h"
 #include "netsetup/sysctl.h"
 #include "teardown/daemon.h"
 #include "teardown/journal.h"
@@ -118,7 +119,7 @@ struct installed_forwards {
 
 static void print_json(const struct netsetup_config *cfg, const struct journal *j,
 		       const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
-		       const struct installed_forwards *fw)
+		       const struct installed_forwards *fw, const struct vm_ports *ports)
 {
 	char dir[2 * sizeof(cfg->run_dir)];
 
@@ -135,12 +136,14 @@ static void print_json(const struct netsetup_config *cfg, const struct journal *
 	printf("],\n  \"forwards\": [");
 	for (size_t i = 0; i < fw->n; i++)
 		printf("%s\"%s\"", i ? ", " : "", fw->text[i]);
-	printf("]\n}\n");
+	printf("]");
+	vm_ports_print_json(ports);
+	printf("\n}\n");
 }
 
 static void print_table(const struct netsetup_config *cfg, const struct journal *j,
 			const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
-			const struct installed_forwards *fw)
+			const struct installed_forwards *fw, const struct vm_ports *ports)
 {
 	if (j->missing && !nextra) {
 		printf("redox-net is down (no journal in %s)\n", cfg->run_dir);
@@ -158,6 +161,7 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 		       "DNAT in " RN_NFT_JOURNAL_OBJECT);
 	if (j->bad_lines)
 		printf("warning: the journal has %u damaged lines\n", j->bad_lines);
+	vm_ports_print_table(ports);
 }
 
 /**
@@ -175,6 +179,7 @@ int status_main(int argc, char *argv[])
 	char (*extra)[IFNAMSIZ] = NULL;
 	size_t nlinks = 0, nextra = 0;
 	static struct installed_forwards fw;
+	struct vm_ports ports = { 0 };
 	struct journal j = { .lock_fd = -1 };	/* also when netns_run_dir() fails */
 	struct nl_sock *sk;
 	int rc, err;
@@ -215,12 +220,18 @@ int status_main(int argc, char *argv[])
 	if (journal_find(&j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT) &&
 	    nft_table_forwards(fw.text, RN_MAX_FORWARDS, &fw.n))
 		fw.n = 0;
+	if (vm_ports_collect(sk, links, nlinks, cfg.dhcp.lease_dir, &ports)) {
+		log_err("cannot describe the VM ports: %s", strerror(ENOMEM));
+		rc = RN_EXIT_FAILURE;
+		goto out;
+	}
 	if (cfg.json)
-		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
+		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw, &ports);
 	else
-		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
+		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw, &ports);
 	rc = RN_EXIT_OK;
 out:
+	vm_ports_free(&ports);
 	free(extra);
 	free(links);
 	free(objs);
