@@ -112,6 +112,9 @@ static void describe(struct nl_sock *sk, struct object_state *o)
  * @text:	canonical forms, "tcp:2222:172.16.0.2:22"
  * @n:		how many
  */
+/* The caller may not open the journal (its lock file is root's): only the VM ports are shown. */
+static bool journal_unreadable;
+
 struct installed_forwards {
 	char text[RN_MAX_FORWARDS][RN_FORWARD_STRLEN];
 	size_t n;
@@ -125,7 +128,8 @@ static void print_json(const struct netsetup_config *cfg, const struct journal *
 
 	escape_json(dir, sizeof(dir), cfg->run_dir);
 	printf("{\n  \"run_dir\": \"%s\",\n  \"journal\": \"%s\",\n  \"objects\": [", dir,
-	       j->missing ? "missing" : j->bad_lines ? "damaged" : "ok");
+	       journal_unreadable ? "unreadable" : j->missing ? "missing" :
+	       j->bad_lines ? "damaged" : "ok");
 	for (size_t i = 0; i < j->count; i++)
 		printf("%s\n    {\"kind\": \"%s\", \"object\": \"%s\", \"present\": %s%s}",
 		       i ? "," : "", journal_kind_name(objs[i].rec.kind), objs[i].rec.object,
@@ -145,10 +149,13 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 			const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
 			const struct installed_forwards *fw, const struct vm_ports *ports)
 {
-	if (j->missing && !nextra) {
+	if (journal_unreadable)
+		printf("the journal in %s is root's: run 'sudo redox-netsetup status' to see it\n",
+		       cfg->run_dir);
+	else if (j->missing && !nextra && !ports->n)
 		printf("redox-net is down (no journal in %s)\n", cfg->run_dir);
+	if (j->missing && !nextra && !ports->n)
 		return;
-	}
 	printf("%-8s %-24s %-8s %s\n", "KIND", "OBJECT", "STATE", "DETAILS");
 	for (size_t i = 0; i < j->count; i++)
 		printf("%-8s %-24s %-8s %s\n", journal_kind_name(objs[i].rec.kind),
@@ -194,8 +201,10 @@ int status_main(int argc, char *argv[])
 		err = journal_open(&j, cfg.run_dir, false);
 	if (err == -EXDEV)	/* another namespace's journal; journal_open() said which */
 		return RN_EXIT_CONFLICT;
-	if (err == -ENOENT) {
+	/* Anyone may look at the VM ports; the journal's lock file is root's. */
+	if (err == -ENOENT || err == -EACCES) {
 		j.missing = true;
+		journal_unreadable = err == -EACCES;
 	} else if (err) {
 		log_err("cannot read the journal in %s: %s", cfg.run_dir, strerror(-err));
 		return err == -EACCES ? RN_EXIT_PRIVILEGE : RN_EXIT_FAILURE;
