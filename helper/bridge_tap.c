@@ -11,67 +11,7 @@
 
 #include "helper/bridge_tap.h"
 #include "lib/tap_queues.h"
-#include "lib/ifname.h"
 #include "lib/rtlink.h"
-
-/**
- * bridge_tap_name() - the TAP name of a (user, slot): "rn" + uid in base 36 + "s" + slot
- * @uid:	the caller
- * @slot:	0..255
- * @out:	the name
- *
- * Stable, so a VM gets the same device name every time it starts in the same
- * slot, and unique per (uid, slot), so one user can never take another's.
- * The longest, uid 4294967295 ("1z141z3") with slot 255, is "rn1z141z3s255":
- * 13 characters, inside the kernel's 15.  The result is validated anyway,
- * never truncated.
- *
- * Return: 0, or -ENAMETOOLONG (cannot happen for a 32-bit uid and slot < 1000).
- */
-int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ])
-{
-	char digits[16];
-	size_t n = 0;
-	uint32_t v = (uint32_t)uid;
-	int len;
-
-	do {
-		digits[n++] = "0123456789abcdefghijklmnopqrstuvwxyz"[v % 36];
-		v /= 36;
-	} while (v);
-	len = snprintf(out, IFNAMSIZ, "rn");
-	while (n && len < IFNAMSIZ)
-		out[len++] = digits[--n];
-	if (len >= IFNAMSIZ)
-		return -ENAMETOOLONG;
-	out[len] = '\0';
-	if (snprintf(out + len, IFNAMSIZ - (size_t)len, "s%u", slot) >= IFNAMSIZ - len)
-		return -ENAMETOOLONG;
-	return ifname_is_valid(out) ? 0 : -ENAMETOOLONG;
-}
-
-/**
- * bridge_tap_mac() - the guest MAC of a (user, slot): 02:UU:UU:UU:UU:SS
- * @uid:	the caller, big-endian in bytes 1-4
- * @slot:	0..255, byte 5
- * @mac:	the address
- *
- * 0x02 in the first byte makes it a locally administered unicast address,
- * which no vendor's card carries.  It is stable, so the DHCP responder gives
- * the VM the same lease each time it starts in the same slot, and distinct
- * for every (uid, slot), so two VMs on one bridge never collide.
- */
-void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6])
-{
-	uint32_t v = (uint32_t)uid;
-
-	mac[0] = 0x02;
-	mac[1] = (uint8_t)(v >> 24);
-	mac[2] = (uint8_t)(v >> 16);
-	mac[3] = (uint8_t)(v >> 8);
-	mac[4] = (uint8_t)v;
-	mac[5] = (uint8_t)slot;
-}
 
 /**
  * bridge_tap_slots() - which of a user's 256 TAP names are taken, and how many

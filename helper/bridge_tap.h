@@ -8,8 +8,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Slots 0..255 per user: the last byte of the guest MAC. */
-#define BRIDGE_TAP_SLOTS	256
+#include "lib/vm_port.h"
 
 /**
  * struct bridge_slots - which of a user's TAP names exist in the namespace
@@ -24,8 +23,6 @@ struct bridge_slots {
 struct link_state;
 struct rtlink;
 
-int bridge_tap_name(uid_t uid, unsigned int slot, char out[IFNAMSIZ]);
-void bridge_tap_mac(uid_t uid, unsigned int slot, uint8_t mac[6]);
 int bridge_tap_slots(uid_t uid, struct bridge_slots *out);
 const char *bridge_link_problem(const struct link_state *l);
 int bridge_tap_open(const char *name, uid_t owner, unsigned int queues, int *fds);

@@ -7,6 +7,7 @@
 #include <netlink/netlink.h>
 #include <netlink/route/addr.h>
 #include <netlink/route/link.h>
+#include <netlink/route/neighbour.h>
 #include <netlink/route/route.h>
 #include <stdlib.h>
 #include <string.h>
@@ -578,6 +579,42 @@ int route_find_conflict(struct nl_sock *sk, const struct rn_prefix *subnet, int 
 		out->ifindex = rtnl_route_nh_get_ifindex(nh);
 		out->dst = rp;
 		found = 1;
+	}
+	nl_cache_free(cache);
+	return found;
+}
+
+/**
+ * neigh_mac() - the hardware address of a neighbour the kernel has seen on a device
+ * @sk:		route socket
+ * @ifindex:	device
+ * @mac:	the address, when one is found
+ *
+ * A guest on a TAP of its own is the only host behind it, so any IPv4
+ * neighbour entry there carrying a 6-byte link-layer address is the guest's
+ * MAC.  The first usable entry wins; entries that failed resolution have no
+ * address and are passed over.
+ *
+ * Return: 1 if found, 0 if not, or a negative errno.
+ */
+int neigh_mac(struct nl_sock *sk, int ifindex, uint8_t mac[6])
+{
+	struct nl_cache *cache;
+	struct nl_object *obj;
+	int found = 0, err;
+
+	err = rtnl_neigh_alloc_cache(sk, &cache);
+	if (err < 0)
+		return nle_to_errno(err);
+	for (obj = nl_cache_get_first(cache); obj && !found; obj = nl_cache_get_next(obj)) {
+		struct rtnl_neigh *n = (struct rtnl_neigh *)obj;
+		struct nl_addr *ll = rtnl_neigh_get_lladdr(n);
+
+		if (rtnl_neigh_get_ifindex(n) == ifindex && rtnl_neigh_get_family(n) == AF_INET &&
+		    ll && nl_addr_get_len(ll) == 6) {
+			memcpy(mac, nl_addr_get_binary_addr(ll), 6);
+			found = 1;
+		}
 	}
 	nl_cache_free(cache);
 	return found;

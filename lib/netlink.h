@@ -31,6 +31,7 @@ int link_delete_group(struct nl_sock *sk, uint32_t group);
 int addr_present(struct nl_sock *sk, int ifindex, const struct rn_prefix *p);
 int addr_add(struct nl_sock *sk, int ifindex, const struct rn_prefix *p);
 int addr_delete(struct nl_sock *sk, int ifindex, const struct rn_prefix *p);
+int neigh_mac(struct nl_sock *sk, int ifindex, uint8_t mac[6]);
 
 /**
  * struct route_conflict - a route that already claims part of a subnet

@@ -10,10 +10,11 @@
 #include "lib/exitcodes.h"
 #include "lib/log.h"
 #include "lib/netlink.h"
+#include "lib/sysctl.h"
 #include "netsetup/commands.h"
 #include "netsetup/config.h"
+#include "netsetup/status_ports.h"
 #include "nft/nft_ruleset.h"
-#include "lib/sysctl.h"
 #include "teardown/daemon.h"
 #include "teardown/journal.h"
 
@@ -111,6 +112,9 @@ static void describe(struct nl_sock *sk, struct object_state *o)
  * @text:	canonical forms, "tcp:2222:172.16.0.2:22"
  * @n:		how many
  */
+/* The caller may not open the journal (its lock file is root's): only the VM ports are shown. */
+static bool journal_unreadable;
+
 struct installed_forwards {
 	char text[RN_MAX_FORWARDS][RN_FORWARD_STRLEN];
 	size_t n;
@@ -118,13 +122,14 @@ struct installed_forwards {
 
 static void print_json(const struct netsetup_config *cfg, const struct journal *j,
 		       const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
-		       const struct installed_forwards *fw)
+		       const struct installed_forwards *fw, const struct vm_ports *ports)
 {
 	char dir[2 * sizeof(cfg->run_dir)];
 
 	escape_json(dir, sizeof(dir), cfg->run_dir);
 	printf("{\n  \"run_dir\": \"%s\",\n  \"journal\": \"%s\",\n  \"objects\": [", dir,
-	       j->missing ? "missing" : j->bad_lines ? "damaged" : "ok");
+	       journal_unreadable ? "unreadable" : j->missing ? "missing" :
+	       j->bad_lines ? "damaged" : "ok");
 	for (size_t i = 0; i < j->count; i++)
 		printf("%s\n    {\"kind\": \"%s\", \"object\": \"%s\", \"present\": %s%s}",
 		       i ? "," : "", journal_kind_name(objs[i].rec.kind), objs[i].rec.object,
@@ -135,17 +140,22 @@ static void print_json(const struct netsetup_config *cfg, const struct journal *
 	printf("],\n  \"forwards\": [");
 	for (size_t i = 0; i < fw->n; i++)
 		printf("%s\"%s\"", i ? ", " : "", fw->text[i]);
-	printf("]\n}\n");
+	printf("]");
+	vm_ports_print_json(ports);
+	printf("\n}\n");
 }
 
 static void print_table(const struct netsetup_config *cfg, const struct journal *j,
 			const struct object_state *objs, const char (*extra)[IFNAMSIZ], size_t nextra,
-			const struct installed_forwards *fw)
+			const struct installed_forwards *fw, const struct vm_ports *ports)
 {
-	if (j->missing && !nextra) {
+	if (journal_unreadable)
+		printf("the journal in %s is root's: run 'sudo redox-netsetup status' to see it\n",
+		       cfg->run_dir);
+	else if (j->missing && !nextra && !ports->n)
 		printf("redox-net is down (no journal in %s)\n", cfg->run_dir);
+	if (j->missing && !nextra && !ports->n)
 		return;
-	}
 	printf("%-8s %-24s %-8s %s\n", "KIND", "OBJECT", "STATE", "DETAILS");
 	for (size_t i = 0; i < j->count; i++)
 		printf("%-8s %-24s %-8s %s\n", journal_kind_name(objs[i].rec.kind),
@@ -158,6 +168,7 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 		       "DNAT in " RN_NFT_JOURNAL_OBJECT);
 	if (j->bad_lines)
 		printf("warning: the journal has %u damaged lines\n", j->bad_lines);
+	vm_ports_print_table(ports);
 }
 
 /**
@@ -175,6 +186,7 @@ int status_main(int argc, char *argv[])
 	char (*extra)[IFNAMSIZ] = NULL;
 	size_t nlinks = 0, nextra = 0;
 	static struct installed_forwards fw;
+	struct vm_ports ports = { 0 };
 	struct journal j = { .lock_fd = -1 };	/* also when netns_run_dir() fails */
 	struct nl_sock *sk;
 	int rc, err;
@@ -189,8 +201,10 @@ int status_main(int argc, char *argv[])
 		err = journal_open(&j, cfg.run_dir, false);
 	if (err == -EXDEV)	/* another namespace's journal; journal_open() said which */
 		return RN_EXIT_CONFLICT;
-	if (err == -ENOENT) {
+	/* Anyone may look at the VM ports; the journal's lock file is root's. */
+	if (err == -ENOENT || err == -EACCES) {
 		j.missing = true;
+		journal_unreadable = err == -EACCES;
 	} else if (err) {
 		log_err("cannot read the journal in %s: %s", cfg.run_dir, strerror(-err));
 		return err == -EACCES ? RN_EXIT_PRIVILEGE : RN_EXIT_FAILURE;
@@ -215,12 +229,18 @@ int status_main(int argc, char *argv[])
 	if (journal_find(&j, JREC_NFT_TABLE, RN_NFT_JOURNAL_OBJECT) &&
 	    nft_table_forwards(fw.text, RN_MAX_FORWARDS, &fw.n))
 		fw.n = 0;
+	if (vm_ports_collect(sk, links, nlinks, cfg.dhcp.lease_dir, &ports)) {
+		log_err("cannot describe the VM ports: %s", strerror(ENOMEM));
+		rc = RN_EXIT_FAILURE;
+		goto out;
+	}
 	if (cfg.json)
-		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
+		print_json(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw, &ports);
 	else
-		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw);
+		print_table(&cfg, &j, objs, (const char (*)[IFNAMSIZ])extra, nextra, &fw, &ports);
 	rc = RN_EXIT_OK;
 out:
+	vm_ports_free(&ports);
 	free(extra);
 	free(links);
 	free(objs);

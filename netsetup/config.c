@@ -183,7 +183,7 @@ static const struct option_def option_defs[] = {
 	{ "dhcp-lease-time", "SECONDS", DHCP_CMDS, set_dhcp_lease_time, "lease length (default 3600)" },
 	{ "dhcp-guest-leases", "N", DHCP_CMDS, set_dhcp_guest_leases, "addresses one VM's TAP may hold at once (default 4)" },
 	{ "dhcp-mtu", "MTU", DHCP_CMDS, set_dhcp_mtu, "interface MTU for the guest (option 26; default not sent)" },
-	{ "lease-dir", "DIR", DHCP_CMDS, set_lease_dir, "lease journal directory (default /var/lib/redox-net/dhcp)" },
+	{ "lease-dir", "DIR", DHCP_CMDS | FOR_STATUS, set_lease_dir, "lease journal directory (default /var/lib/redox-net/dhcp)" },
 	{ "allow-relay", NULL, DHCP_CMDS, set_allow_relay, "answer relayed requests (giaddr set), e.g. from perfdhcp" },
 	{ "dhcp-user", "USER", DHCP_CMDS, set_dhcp_user, "user the responder runs as after binding port 67 (default nobody)" },
 	{ "dhcp-group", "GROUP", DHCP_CMDS, set_dhcp_group, "its group (default the user's primary group)" },

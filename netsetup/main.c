@@ -27,6 +27,13 @@
 			 CAP_BIT(CAP_DAC_OVERRIDE) | CAP_BIT(CAP_CHOWN) | CAP_BIT(CAP_FOWNER) |	\
 			 CAP_BIT(CAP_SETUID) | CAP_BIT(CAP_SETGID) | CAP_BIT(CAP_SETPCAP))
 /*
+ * status reads what other users own, and changes nothing: the responder's
+ * lease journal (its user's directory, mode 0700) and the fd tables of the
+ * processes holding the VMs' queues (/proc/PID/fd and fdinfo, which the
+ * kernel shows to another user only with CAP_SYS_PTRACE).
+ */
+#define CAPS_READ	(CAP_BIT(CAP_DAC_READ_SEARCH) | CAP_BIT(CAP_SYS_PTRACE))
+/*
  * Kept only when the process has them: a service manager may withhold
  * CAP_NET_RAW, and the responder then sends its OFFERs and ACKs to the
  * Ethernet broadcast address, as it did before it had a packet socket.
@@ -53,7 +60,7 @@ static const struct command {
 	{ "up", up_main, true, CAPS_NET | CAPS_DHCP | CAPS_STOP,
 	  "create the TAP, its address, forwarding and NAT (all or nothing)" },
 	{ "down", down_main, true, CAPS_NET | CAPS_STOP, "undo exactly what up did" },
-	{ "status", status_main, false, CAPS_NET, "show what up set up and whether it is still there" },
+	{ "status", status_main, false, CAPS_NET | CAPS_READ, "show what up set up and whether it is still there" },
 	{ "doctor", doctor_main, false, CAPS_NET, "explain what would stop a guest from getting out" },
 	{ "dhcp", dhcp_main, true, CAPS_DHCP, "run the DHCP responder in the foreground" },
 };

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # make_proto_corpus.py - write the seeds in tests/fuzz/corpus/proto/ (run once; the seeds are committed)
 # An argv seed is the helper's arguments after argv[0], separated by NUL bytes; a reply seed
-# is a 256-byte header in the layout of helper/proto.c (host byte order: little-endian here).
+# is a 256-byte header in the layout of lib/proto.c (host byte order: little-endian here).
 import os, struct
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "proto")

@@ -7,8 +7,9 @@ require_root_and_tun
 command -v strace >/dev/null || { skip "needs strace (apt-get install strace)"; done_testing; }
 
 netsetup_env caps
-# down also keeps CAP_KILL: it stops the DHCP responder, which runs as its own user.
-for spec in "up --owner 65534|1<<CAP_NET_ADMIN" "status|1<<CAP_NET_ADMIN" \
+# down also keeps CAP_KILL: it stops the DHCP responder, which runs as its own user; status
+# keeps CAP_DAC_READ_SEARCH and CAP_SYS_PTRACE to read the leases and the VMMs' fd tables.
+for spec in "up --owner 65534|1<<CAP_NET_ADMIN" "status|1<<CAP_DAC_READ_SEARCH|1<<CAP_NET_ADMIN|1<<CAP_SYS_PTRACE" \
 	    "doctor|1<<CAP_NET_ADMIN" "down|1<<CAP_KILL|1<<CAP_NET_ADMIN"; do
 	cmd=${spec%%|*} want=${spec#*|}
 	trace=$(NS strace -f -e trace=capset,prctl "$BIN/redox-netsetup" $cmd --run-dir "$run" 2>&1 >/dev/null)
