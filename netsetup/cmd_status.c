@@ -175,7 +175,7 @@ int status_main(int argc, char *argv[])
 	char (*extra)[IFNAMSIZ] = NULL;
 	size_t nlinks = 0, nextra = 0;
 	static struct installed_forwards fw;
-	struct journal j = { .lock_fd = -1 };	/* also when netns_run_dir() fails */
+	struct journal j = { .lock_fd = -1, .dir_fd = -1 };	/* also when netns_run_dir() fails */
 	struct nl_sock *sk;
 	int rc, err;
 
