@@ -8,6 +8,7 @@ BIN=$BUILD/bin
 TAPS=$BUILD/bench/taps
 RUNS=${RUNS:-30}
 command -v hyperfine >/dev/null || { echo "bench_netsetup: needs hyperfine (apt-get install hyperfine)"; exit 1; }
+command -v strace >/dev/null || { echo "bench_netsetup: needs strace (apt-get install strace)"; exit 1; }
 ns=rxn-bench-$$
 # The journal lives on tmpfs (/run) in real use, so it does here too; /dev/shm is tmpfs
 # even on machines (like CI's) whose /run is on disk, where each fsync costs ~0.45 ms.
@@ -56,18 +57,27 @@ run "$work/up.json" \
 	--prepare "sh -c '$ours_down >/dev/null 2>&1; $settle'" -n redox-netsetup "$ours_up" \
 	--prepare "sh -c 'sh $work/shell-down.sh >/dev/null 2>&1; $settle'" -n shell "sh $work/shell-up.sh"
 NS hyperfine -N --runs "$RUNS" --warmup 2 --style none --export-json "$work/floor.json" \
-	-n "process start" "$BIN/redox-netsetup --version" >/dev/null 2>&1
+	-n "process start" "$BIN/redox-netsetup --version" -n "/bin/true" "$(type -P true)" >/dev/null 2>&1
 o=$(median 0 "$work/up.json"); s=$(median 1 "$work/up.json")
-printf 'up:    redox-netsetup %.2f ms, shell sequence %.2f ms (median of %d): %sx faster; process start alone %.2f ms\n' \
-	"$o" "$s" "$RUNS" "$(ratio "$s" "$o")" "$(median 0 "$work/floor.json")"
+v=$(median 0 "$work/floor.json"); t=$(median 1 "$work/floor.json")
 
 # down: against a minimal program that only deletes the TAP (the kernel's grace period dominates).
 run "$work/down.json" \
 	--prepare "sh -c 'sh $work/shell-down.sh >/dev/null 2>&1; $ours_down >/dev/null 2>&1; $ours_up >/dev/null 2>&1'" \
 	-n redox-netsetup "$ours_down" -n minimal "$TAPS delete tap0"
-o=$(median 0 "$work/down.json"); m=$(median 1 "$work/down.json")
-printf 'down:  redox-netsetup %.2f ms, minimal delete %.2f ms (median of %d): %sx the minimal\n' "$o" "$m" "$RUNS" "$(ratio "$o" "$m")"
+d=$(median 0 "$work/down.json"); m=$(median 1 "$work/down.json")
 NS $ours_down >/dev/null 2>&1 || true
+
+# System calls of one up and one down (strace -c -f), so a new one shows up here.
+syscalls() { NS strace -f -c -o "$work/strace.out" "$@" >/dev/null 2>&1; awk '$NF == "total" { print $4 }' "$work/strace.out"; }
+nu=$(syscalls $ours_up); nd=$(syscalls $ours_down)
+
+printf 'up:    redox-netsetup %.2f ms (%s syscalls), shell sequence %.2f ms (median of %d): %sx faster (target >= 5x)\n' \
+	"$o" "$nu" "$s" "$RUNS" "$(ratio "$s" "$o")"
+printf '       process start (redox-netsetup --version) %.2f ms, /bin/true %.2f ms: up is %sx the start (target <= 1.5x)\n' \
+	"$v" "$t" "$(ratio "$o" "$v")"
+printf 'down:  redox-netsetup %.2f ms (%s syscalls), minimal delete %.2f ms (median of %d): %sx the minimal (target <= 1.3x)\n' \
+	"$d" "$nd" "$m" "$RUNS" "$(ratio "$d" "$m")"
 
 # Teardown of many devices: one grouped RTM_DELLINK against one request per device.
 n=${TAPS_N:-100}

@@ -23,6 +23,9 @@
  * libnl reports its own NLE_* codes; callers here speak errno, which is what
  * their messages and the kernel documentation use.
  */
+/* Receive buffer: the largest datagram the kernel builds for a dump (32 KiB). */
+#define RN_NL_RECV_BUF 32768
+
 static int nle_to_errno(int nle)
 {
 	switch (abs(nle)) {
@@ -58,6 +61,16 @@ struct nl_sock *nl_route_open(void)
 		return NULL;
 	}
 	err = nl_connect(sk, NETLINK_ROUTE);
+	if (err < 0) {
+		nl_socket_free(sk);
+		errno = -nle_to_errno(err);
+		return NULL;
+	}
+	/* libnl peeks at each datagram's size (MSG_PEEK|MSG_TRUNC) before reading it: two
+	 * recvmsg() per answer.  The kernel never builds a datagram larger than 32 KiB
+	 * (netlink_dump() caps its buffer there), so a buffer of that size reads it at once. */
+	nl_socket_disable_msg_peek(sk);
+	err = nl_socket_set_msg_buf_size(sk, RN_NL_RECV_BUF);
 	if (err < 0) {
 		nl_socket_free(sk);
 		errno = -nle_to_errno(err);

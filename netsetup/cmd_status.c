@@ -187,7 +187,7 @@ int status_main(int argc, char *argv[])
 	size_t nlinks = 0, nextra = 0;
 	static struct installed_forwards fw;
 	struct vm_ports ports = { 0 };
-	struct journal j = { .lock_fd = -1 };	/* also when netns_run_dir() fails */
+	struct journal j = { .lock_fd = -1, .dir_fd = -1 };	/* also when netns_run_dir() fails */
 	struct nl_sock *sk;
 	int rc, err;
 

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <netlink/socket.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
@@ -17,6 +18,7 @@
  * @name:	device name, validated
  * @queues:	1, or more for IFF_MULTI_QUEUE
  * @owner:	the user or group allowed to attach
+ * @ifindex:	set to the new device's index (may be NULL)
  *
  * IFF_TUN_EXCL makes the kernel refuse a name that exists already, so a TAP
  * someone else created first is never taken over.  IFF_VNET_HDR is needed by
@@ -27,10 +29,9 @@
  * Return: 0, or a negative errno (-EBUSY: the name exists).
  */
 int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int queues,
-			  const struct tap_owner *owner)
+			  const struct tap_owner *owner, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
-	struct link_state l;
 	int fd, err = 0;
 
 	fd = open("/dev/net/tun", O_RDWR | O_CLOEXEC);
@@ -45,9 +46,15 @@ int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int que
 		err = -errno;
 		goto out;
 	}
-	err = link_query(sk, name, &l);
-	if (!err)
-		err = link_set_group_up(sk, l.ifindex, RN_IFGROUP, false);
+	/* The index, from the name TUNSETIFF left in ifr: any socket answers SIOCGIFINDEX,
+	 * the route socket too, in one call instead of an RTM_GETLINK round trip. */
+	if (ioctl(nl_socket_get_fd(sk), SIOCGIFINDEX, &ifr) < 0) {
+		err = -errno;
+		goto out;
+	}
+	if (ifindex)
+		*ifindex = ifr.ifr_ifindex;
+	err = link_set_group_up(sk, ifr.ifr_ifindex, RN_IFGROUP, false);
 	if (!err && ioctl(fd, TUNSETPERSIST, 1UL) < 0)
 		err = -errno;
 out:

@@ -268,27 +268,25 @@ static int check_owner(struct journal *j)
  */
 int journal_open(struct journal *j, const char *dir, bool create)
 {
-	int dirfd, err;
+	int err;
 
 	memset(j, 0, sizeof(*j));
-	j->lock_fd = -1;
+	j->lock_fd = j->dir_fd = -1;
 	if (strlen(dir) >= sizeof(j->dir))
 		return -ENAMETOOLONG;
 	strcpy(j->dir, dir);
 	if (create && mkdir(dir, 0700) < 0 && errno != EEXIST)
 		return -errno;
-	dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
+	j->dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (j->dir_fd < 0)
 		return -errno;
-	j->lock_fd = openat(dirfd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	j->lock_fd = openat(j->dir_fd, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (j->lock_fd < 0 || flock(j->lock_fd, LOCK_EX) < 0) {
 		err = -errno;
-		close(dirfd);
 		journal_close(j);
 		return err;
 	}
-	err = read_records(j, dirfd);
-	close(dirfd);
+	err = read_records(j, j->dir_fd);
 	if (!err)
 		err = check_owner(j);
 	if (err)
@@ -302,59 +300,95 @@ int journal_open(struct journal *j, const char *dir, bool create)
  */
 void journal_close(struct journal *j)
 {
+	if (j->dir_fd >= 0)
+		close(j->dir_fd);
 	if (j->lock_fd >= 0)
 		close(j->lock_fd);
-	j->lock_fd = -1;
+	j->lock_fd = j->dir_fd = -1;
 	free(j->recs);
 	j->recs = NULL;
 	j->count = j->cap = 0;
 }
 
+/**
+ * write_all() - write @len bytes of @buf to @fd, resuming after short writes
+ * @fd:		file
+ * @buf:	bytes
+ * @len:	how many
+ *
+ * Return: 0, or a negative errno (-EIO if the file took nothing and said nothing).
+ */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, buf, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -errno : -EIO;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 /*
- * The journal is a handful of lines, so every change rewrites it whole:
- * write a temporary file, fsync it, rename it over the old one and fsync the
- * directory.  A crash leaves either the old or the new journal, never a torn one.
+ * The journal is a handful of lines, so every change rewrites it whole: the
+ * lines are gathered in a buffer, written to a temporary file, and the file is
+ * renamed over the old one once it is complete.  A process killed at any point
+ * leaves the old journal or the new one, never a torn one: the rename is atomic
+ * and what was written is in the page cache whether or not the process lives.
+ *
+ * There is no fsync.  It would protect the file against a power loss, but the
+ * journal describes kernel state (devices, addresses, a table, a sysctl) that a
+ * power loss erases too, and /run is a tmpfs that goes with it.  On a disk-backed
+ * run directory, whatever survives (the old journal, the new one, or an empty
+ * file) describes objects that no longer exist: its netns line names the
+ * namespace of the previous boot, so journal_open() drops it (check_owner()),
+ * and replay of a record whose object is gone is harmless anyway.
  */
 static int save(struct journal *j)
 {
-	char buf[256];
-	int dirfd, fd, err = 0;
+	char buf[4096];
+	size_t len;
+	int fd, n, err = 0;
 
-	dirfd = open(j->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dirfd < 0)
-		return -errno;
 	if (j->count == 0) {
-		if (unlinkat(dirfd, "journal", 0) < 0 && errno != ENOENT)
-			err = -errno;
-		goto out;
+		if (unlinkat(j->dir_fd, "journal", 0) < 0 && errno != ENOENT)
+			return -errno;
+		return 0;
 	}
-	fd = openat(dirfd, "journal.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		err = -errno;
-		goto out;
-	}
-	if (dprintf(fd, "%s\n", JOURNAL_MAGIC) < 0 ||
-	    (j->self.ino && dprintf(fd, "%s%llu %llu\n", JOURNAL_NETNS, j->self.ino, j->self.cookie) < 0))
-		err = errno ? -errno : -EIO;
+	fd = openat(j->dir_fd, "journal.tmp", O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -errno;
+	n = j->self.ino ? snprintf(buf, sizeof(buf), "%s\n%s%llu %llu\n", JOURNAL_MAGIC, JOURNAL_NETNS,
+				   j->self.ino, j->self.cookie) :
+			  snprintf(buf, sizeof(buf), "%s\n", JOURNAL_MAGIC);
+	len = (size_t)n;
 	for (size_t i = 0; !err && i < j->count; i++) {
-		int n = journal_format_record(&j->recs[i], buf, sizeof(buf));
+		char line[256];
 
-		if (n < 0)
+		n = journal_format_record(&j->recs[i], line, sizeof(line));
+		if (n < 0) {
 			err = n;
-		else if (write(fd, buf, (size_t)n) != n)
-			err = errno ? -errno : -EIO;
+			break;
+		}
+		if (len + (size_t)n > sizeof(buf)) {
+			err = write_all(fd, buf, len);
+			len = 0;
+		}
+		memcpy(buf + len, line, (size_t)n);
+		len += (size_t)n;
 	}
-	if (!err && fsync(fd) < 0)
+	if (!err)
+		err = write_all(fd, buf, len);
+	if (close(fd) < 0 && !err)
 		err = -errno;
-	close(fd);
-	if (!err && renameat(dirfd, "journal.tmp", dirfd, "journal") < 0)
+	if (!err && renameat(j->dir_fd, "journal.tmp", j->dir_fd, "journal") < 0)
 		err = -errno;
 	if (err)
-		unlinkat(dirfd, "journal.tmp", 0);
-out:
-	if (!err && fsync(dirfd) < 0)
-		err = -errno;
-	close(dirfd);
+		unlinkat(j->dir_fd, "journal.tmp", 0);
 	return err;
 }
 

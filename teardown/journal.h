@@ -34,6 +34,7 @@ struct journal_record {
  * struct journal - the journal of one run directory, locked while open
  * @dir:	run directory
  * @lock_fd:	flock()ed lock file, -1 when not open
+ * @dir_fd:	the run directory, open while the journal is (save() writes through it)
  * @recs:	records in the order they were written
  * @count:	number of records
  * @cap:	allocated records
@@ -45,7 +46,7 @@ struct journal_record {
  */
 struct journal {
 	char dir[4096];
-	int lock_fd;
+	int lock_fd, dir_fd;
 	struct journal_record *recs;
 	size_t count, cap;
 	unsigned int bad_lines;
