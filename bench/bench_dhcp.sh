@@ -8,11 +8,17 @@
 # with at most 2.5% drops, perfdhcp's average and minimum DORA latency at that rate, and
 # the server's peak RSS (VmHWM).  Every run starts the server afresh with empty leases.
 #
+# Last, private memory (RssAnon) and peak RSS (VmHWM) of our responder and dnsmasq side by side,
+# after MEM_LEASES (65,000) relayed DORA exchanges at MEM_RATE (1,000) per second on a /16.
+#
 # usage: BUILD=build bench/bench_dhcp.sh   (as root; everything happens in rxn-* namespaces)
+#        PARTS="rate latency memory" (default all three) picks the parts to run
 set -u
 BUILD=${BUILD:?set BUILD to the build directory}
 RATES=${RATES:-100 250 500 1000 2000 4000 8000 12000 16000 24000 32000}
 PERIOD=${PERIOD:-4}
+PARTS=${PARTS:-rate latency memory}
+part() { [[ " $PARTS " == *" $1 "* ]]; }
 command -v perfdhcp >/dev/null || { echo "bench/bench_dhcp.sh: needs perfdhcp (apt-get install kea-admin)"; exit 0; }
 [ "$(id -u)" -eq 0 ] || { echo "bench/bench_dhcp.sh: needs root (network namespaces)"; exit 0; }
 # The test tools refuse to run in the namespace recorded here (tests/tools/guard.h).
@@ -73,8 +79,8 @@ one_run() {
 		}' <<<"$out"
 }
 
-printf '%-11s %12s %10s %14s %10s\n' server "DORA/s<=2.5%" "avg ms" "min ms" "VmHWM kB"
-for server in redox-net dnsmasq dnsmasq-ro udhcpd; do
+part rate && printf '%-11s %12s %10s %14s %10s\n' server "DORA/s<=2.5%" "avg ms" "min ms" "VmHWM kB"
+part rate && for server in redox-net dnsmasq dnsmasq-ro udhcpd; do
 	best=0 best_avg=- best_min=- hwm=0
 	for rate in $RATES; do
 		start_server $server
@@ -89,16 +95,15 @@ for server in redox-net dnsmasq dnsmasq-ro udhcpd; do
 	printf '%-11s %12s %10s %14s %10s\n' $server $best $best_avg $best_min $hwm
 	echo "$server $best $hwm" >>"$work/summary"
 done
-awk '$1 == "redox-net" { r = $2; m = $3 } { rate[$1] = $2; mem[$1] = $3 }
+part rate && awk '$1 == "redox-net" { r = $2; m = $3 } { rate[$1] = $2; mem[$1] = $3 }
 	END { for (s in rate) if (s != "redox-net" && rate[s] && mem[s])
 		printf "redox-net vs %-10s rate x%.2f, peak RSS x%.2f\n", s, r / rate[s], m / mem[s] }' "$work/summary"
 
 # Latency at a fixed 1,000 DORA/s (the issue's target: median under 1 ms), from the first
 # DISCOVER to the ACK, measured by tests/tools/dhcp_load as an open loop of relayed clients.
 LAT_RATE=${LAT_RATE:-1000} LAT_COUNT=${LAT_COUNT:-3000}
-echo
-printf '%-11s %22s %10s %10s %12s\n' server "at DORA/s" "median ms" "p99 ms" "RssAnon kB"
-for server in redox-net dnsmasq; do
+part latency && echo && printf '%-11s %22s %10s %10s %12s\n' server "at DORA/s" "median ms" "p99 ms" "RssAnon kB"
+part latency && for server in redox-net dnsmasq; do
 	start_server $server
 	out=$(ip netns exec $cl "$BUILD/tests/tools/dhcp_load" 10.90.255.250 10.90.0.1 "$LAT_COUNT" 1 "$LAT_RATE" 2>&1 >/dev/null)
 	anon=$(awk '/RssAnon/ { print $2 }' /proc/$pid/status 2>/dev/null)
@@ -107,3 +112,24 @@ for server in redox-net dnsmasq; do
 	printf '%-11s %22s %10s %10s %12s\n' $server "$LAT_RATE" "${med:--}" "${p99:--}" "${anon:--}"
 	grep -q "latency median" <<<"$out" || printf '#   %s\n' "$out"
 done
+
+# Memory with a full /16: MEM_LEASES clients each get a lease, at MEM_RATE DORA/s (open loop).
+# RssAnon is the private memory the process dirtied (heap, stacks, buffers); VmHWM its peak RSS,
+# shared library pages included.  Both are read while the server still holds every lease.
+MEM_RATE=${MEM_RATE:-1000} MEM_LEASES=${MEM_LEASES:-65000}
+part memory || exit 0
+echo
+printf '%-11s %10s %8s %12s %10s\n' server "DORA/s" leases "RssAnon kB" "VmHWM kB"
+for server in redox-net dnsmasq; do
+	start_server $server
+	out=$(ip netns exec $cl "$BUILD/tests/tools/dhcp_load" 10.90.255.250 10.90.0.1 "$MEM_LEASES" 64 "$MEM_RATE" 2>&1)
+	read -r anon hwm < <(awk '/RssAnon/ { a = $2 } /VmHWM/ { h = $2 } END { print a, h }' /proc/$pid/status 2>/dev/null)
+	kill -9 $pid 2>/dev/null; wait $pid 2>/dev/null
+	acked=$(grep -c '^ACK ' <<<"$out")
+	printf '%-11s %10s %8s %12s %10s\n' $server "$MEM_RATE" "$acked" "${anon:--}" "${hwm:--}"
+	echo "$server $anon $hwm" >>"$work/memory"
+done
+awk '{ anon[$1] = $2; hwm[$1] = $3 }
+	END { if (anon["dnsmasq"] && hwm["dnsmasq"])
+		printf "redox-net vs dnsmasq: RssAnon x%.2f, VmHWM x%.2f\n", anon["redox-net"] / anon["dnsmasq"],
+			hwm["redox-net"] / hwm["dnsmasq"] }' "$work/memory"

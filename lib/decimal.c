@@ -41,6 +41,35 @@ int decimal_parse(const char *s, unsigned long long max, unsigned long long *out
 }
 
 /**
+ * decimal_parse_i64() - read a whole string as one non-negative decimal int64_t
+ * @s:		text, NUL-terminated, possibly hostile
+ * @max:	largest accepted value, at most INT64_MAX; a negative one accepts nothing
+ * @out:	the value; written only on success
+ *
+ * For callers that keep the number signed (times, offsets): the same strict
+ * rules as decimal_parse(), with the bound checked before any multiplication,
+ * so a 19- or 20-digit string past INT64_MAX is DECIMAL_TOO_LARGE instead of
+ * wrapping to a negative value that would pass a "v <= max" test.  A sign is
+ * refused like any other non-digit.
+ *
+ * Return: DECIMAL_OK (0), or a positive enum decimal_result.
+ */
+int decimal_parse_i64(const char *s, int64_t max, int64_t *out)
+{
+	unsigned long long v;
+	int err;
+
+	if (max < 0) {
+		err = decimal_parse(s, 0, &v);
+		return err ? err : DECIMAL_TOO_LARGE;
+	}
+	err = decimal_parse(s, (unsigned long long)max, &v);
+	if (!err)
+		*out = (int64_t)v;
+	return err;
+}
+
+/**
  * decimal_problem() - Return: a phrase for a decimal_parse() result, to follow the number
  * @result:	value returned by decimal_parse()
  */

@@ -3,6 +3,8 @@
 #ifndef REDOX_NET_DECIMAL_H
 #define REDOX_NET_DECIMAL_H
 
+#include <stdint.h>
+
 /* Why decimal_parse() refused a string; decimal_problem() words each one. */
 enum decimal_result {
 	DECIMAL_OK = 0,
@@ -13,6 +15,7 @@ enum decimal_result {
 };
 
 int decimal_parse(const char *s, unsigned long long max, unsigned long long *out);
+int decimal_parse_i64(const char *s, int64_t max, int64_t *out);
 const char *decimal_problem(int result);
 
 #endif

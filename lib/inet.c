@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/decimal.h"
 #include "lib/inet.h"
 
 /**
@@ -20,7 +21,7 @@ const char *prefix_parse(const char *text, struct rn_prefix *out)
 {
 	char addr[INET_ADDRSTRLEN];
 	const char *slash = strchr(text, '/');
-	unsigned int len = 0;
+	unsigned long long len;
 	size_t alen;
 
 	if (!slash)
@@ -32,16 +33,9 @@ const char *prefix_parse(const char *text, struct rn_prefix *out)
 	addr[alen] = '\0';
 	if (inet_pton(AF_INET, addr, &out->addr) != 1)
 		return "the address part is not an IPv4 address";
-	if (slash[1] == '\0' || strlen(slash + 1) > 2)
+	if (decimal_parse(slash + 1, 32, &len))
 		return "the prefix length must be a number from 0 to 32";
-	for (const char *p = slash + 1; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return "the prefix length must be a number from 0 to 32";
-		len = len * 10 + (unsigned int)(*p - '0');
-	}
-	if (len > 32 || (slash[1] == '0' && slash[2]))
-		return "the prefix length must be a number from 0 to 32";
-	out->len = len;
+	out->len = (unsigned int)len;
 	return NULL;
 }
 

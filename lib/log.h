@@ -7,11 +7,15 @@
 
 void log_init(const char *program);
 void log_set_quiet(bool quiet);
+void log_set_verbose(bool verbose);
+bool log_verbose(void);
+void log_detect_journal(void);
 const char *log_program(void);
 
 __attribute__((format(printf, 1, 2))) void log_err(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_warn(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_info(const char *fmt, ...);
+__attribute__((format(printf, 1, 2))) void log_debug(const char *fmt, ...);
 __attribute__((format(printf, 1, 2))) void log_hint(const char *fmt, ...);
 
 #endif

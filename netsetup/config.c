@@ -118,6 +118,7 @@ static const char *set_all(struct netsetup_config *c, const char *v) { (void)v; 
 static const char *set_json(struct netsetup_config *c, const char *v) { (void)v; c->json = true; return NULL; }
 static const char *set_list_steps(struct netsetup_config *c, const char *v) { (void)v; c->list_steps = true; return NULL; }
 static const char *set_check(struct netsetup_config *c, const char *v) { (void)v; c->check = true; return NULL; }
+static const char *set_verbose(struct netsetup_config *c, const char *v) { (void)c; (void)v; log_set_verbose(true); return NULL; }
 static const char *set_dhcp_on(struct netsetup_config *c, const char *v) { (void)v; c->dhcp_on = true; return NULL; }
 
 static const char *set_forward(struct netsetup_config *c, const char *v)
@@ -184,6 +185,7 @@ static const struct option_def option_defs[] = {
 	{ "dhcp-guest-leases", "N", DHCP_CMDS, set_dhcp_guest_leases, "addresses one VM's TAP may hold at once (default 4)" },
 	{ "dhcp-mtu", "MTU", DHCP_CMDS, set_dhcp_mtu, "interface MTU for the guest (option 26; default not sent)" },
 	{ "lease-dir", "DIR", DHCP_CMDS | FOR_STATUS, set_lease_dir, "lease journal directory (default /var/lib/redox-net/dhcp)" },
+	{ "verbose", NULL, DHCP_CMDS, set_verbose, "log every DHCP exchange (debug), not only lease changes" },
 	{ "allow-relay", NULL, DHCP_CMDS, set_allow_relay, "answer relayed requests (giaddr set), e.g. from perfdhcp" },
 	{ "dhcp-user", "USER", DHCP_CMDS, set_dhcp_user, "user the responder runs as after binding port 67 (default nobody)" },
 	{ "dhcp-group", "GROUP", DHCP_CMDS, set_dhcp_group, "its group (default the user's primary group)" },

@@ -161,6 +161,7 @@ static int command_first(int argc, char *argv[])
 int main(int argc, char *argv[])
 {
 	log_init("redox-netsetup");
+	log_detect_journal();
 	if (argc < 2) {
 		usage(stderr);
 		return RN_EXIT_USAGE;

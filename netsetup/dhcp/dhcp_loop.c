@@ -40,7 +40,9 @@
  * @chaddr:	the client's MAC
  * @commit:	the reply depends on journal records queued for this batch
  * @quiet:	a flood is on on its interface: log the exchange only if it fails
- * @log:	the exchange's log line, printed once its fate is known
+ * @log:	the exchange's log line, printed once its fate is known: at debug (--verbose)
+ *		if it is sent, as an error if not
+ * @change:	the lease change it makes, logged at info once sent; "" for none
  */
 struct outgoing {
 	uint8_t buf[DHCP_REPLY_MAX];
@@ -52,6 +54,7 @@ struct outgoing {
 	bool commit;
 	bool quiet;
 	char log[LOG_LINE];
+	char change[LOG_LINE];
 };
 
 /**
@@ -243,6 +246,19 @@ static void describe(struct outgoing *o, const struct dhcp_msg *req, const struc
 		 dhcp_type_name(req->type), rep->state ? " (" : "", rep->state ? rep->state : "",
 		 rep->state ? ")" : "", mac, *host ? " hostname " : "", host, iface, type, addr,
 		 rep->note ? " (" : "", rep->note ? rep->note : "", rep->note ? ")" : "");
+	o->change[0] = '\0';
+	if (!rep->change)
+		return;
+	/* The address: given in the ACK, or the one released (ciaddr) or declined (option 50). */
+	inet_ntop(AF_INET, rep->answer.yiaddr.s_addr ? &rep->answer.yiaddr :
+		  req->type == DHCPRELEASE ? &req->ciaddr : &req->requested_ip, addr, sizeof(addr));
+	if (rep->answer.lease_time)
+		snprintf(o->change, sizeof(o->change), "lease %s: %s %s on %s for %u s%s%s", rep->change,
+			 mac, addr, iface, (unsigned int)rep->answer.lease_time,
+			 *host ? ", hostname " : "", host);
+	else
+		snprintf(o->change, sizeof(o->change), "lease %s: %s %s on %s", rep->change, mac,
+			 addr, iface);
 }
 
 /**
@@ -423,8 +439,11 @@ static void flush(struct loop *lp, int64_t now)
 		else if (o->len && send_reply(lp, o))
 			log_err("%s: not sent to %s: %s", o->log, inet_ntoa(o->dst.sin_addr),
 				strerror(errno));
-		else if (!o->quiet)
-			log_info("%s", o->log);
+		else if (!o->quiet) {
+			if (*o->change)
+				log_info("%s", o->change);
+			log_debug("%s", o->log);
+		}
 	}
 	lp->n_out = 0;
 	lease_store_maybe_compact(lp->leases, now);

@@ -206,6 +206,15 @@ static void nak(const struct dhcp_server *srv, const struct dhcp_msg *req, const
 static void ack(const struct dhcp_server *srv, const struct dhcp_msg *req, struct in_addr ip,
 		int64_t now, struct dhcp_reply *rep)
 {
+	const struct lease *l = lease_store_by_ip(srv->leases, ip);
+	size_t host_len = req->hostname_len < LEASE_HOSTNAME_MAX ? req->hostname_len :
+				LEASE_HOSTNAME_MAX;
+
+	/* Only a change is logged at info: a renewal that moves the expiry alone is not one. */
+	if (!l || l->state != LEASE_BOUND || !lease_is_active(l, now) || memcmp(l->mac, req->chaddr, 6))
+		rep->change = "bound";
+	else if (l->hostname_len != host_len || memcmp(l->hostname, req->hostname, host_len))
+		rep->change = "renewed";
 	lease_store_bind(srv->leases, req->chaddr, ip, now + srv->cfg->lease_time,
 			 req->hostname, req->hostname_len);
 	answer(srv, req, DHCPACK, ip, true, rep);
@@ -339,6 +348,7 @@ static void on_decline(struct dhcp_server *srv, const struct dhcp_msg *req, int6
 	}
 	lease_store_decline(srv->leases, req->requested_ip, now + DHCP_DECLINE_HOLD);
 	rep->commit = true;
+	rep->change = "declined";
 	rep->note = "address marked as in use by another host";
 }
 
@@ -359,6 +369,7 @@ static void on_release(struct dhcp_server *srv, const struct dhcp_msg *req,
 	}
 	lease_store_release(srv->leases, req->ciaddr);
 	rep->commit = true;
+	rep->change = "released";
 	rep->note = "address released";
 }
 

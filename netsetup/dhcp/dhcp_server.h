@@ -33,6 +33,9 @@ enum dhcp_dest {
  * @state:	the client state RFC 2131 §4.3.2 names (SELECTING, INIT-REBOOT, ...) or NULL
  * @note:	why there is no reply, or why a NAK; NULL otherwise
  * @bound:	what the interface's bound did to the request (dhcp_bounds.c)
+ * @change:	the lease change this exchange makes, for the info log: "bound",
+ *		"renewed" (the hostname changed), "released", "declined"; NULL for
+ *		none (an OFFER, a NAK, a renewal that changes only the expiry)
  */
 struct dhcp_reply {
 	enum dhcp_dest dest;
@@ -44,6 +47,7 @@ struct dhcp_reply {
 	const char *state;
 	const char *note;
 	enum dhcp_bound bound;
+	const char *change;
 };
 
 /**

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/decimal.h"
 #include "lib/escape.h"
 #include "lib/inet.h"
 #include "netsetup/dhcp/lease_record.h"
@@ -67,19 +68,19 @@ static size_t split_fields(char *line, char *field[FIELDS_MAX])
 	}
 }
 
+/**
+ * parse_time() - read a journal time field
+ * @t:		the field; untrusted
+ * @out:	the time, in seconds
+ *
+ * lib/decimal.c checks the bound before it multiplies, so no digit string,
+ * however long, can wrap into a negative expiry.
+ *
+ * Return: true if @t is a strict decimal from 0 to TIME_MAX.
+ */
 static bool parse_time(const char *t, int64_t *out)
 {
-	int64_t v = 0;
-
-	if (!*t || strlen(t) > 19 || (t[0] == '0' && t[1]))
-		return false;
-	for (; *t; t++) {
-		if (*t < '0' || *t > '9')
-			return false;
-		v = v * 10 + (*t - '0');
-	}
-	*out = v;
-	return v <= TIME_MAX;
+	return decimal_parse_i64(t, TIME_MAX, out) == DECIMAL_OK;
 }
 
 static int hex_digit(char c)

@@ -21,10 +21,11 @@ log_count() { grep -cE -- "$1" "$run/dhcp.log"; }
 restart() {
 	netsetup down >/dev/null 2>&1
 	: >"$run/dhcp.log"
-	NS "$@" "$BIN/redox-netsetup" up --bridge redoxbr0 --dhcp --lease-dir "$run/leases" --run-dir "$run"
+	NS "$@" "$BIN/redox-netsetup" up --bridge redoxbr0 --dhcp --verbose --lease-dir "$run/leases" --run-dir "$run"
 }
 
-check "up --bridge redoxbr0 --dhcp succeeds" netsetup up --bridge redoxbr0 --dhcp --lease-dir "$run/leases"
+# --verbose: the per-exchange lines (debug) are logged too.
+check "up --bridge redoxbr0 --dhcp succeeds" netsetup up --bridge redoxbr0 --dhcp --verbose --lease-dir "$run/leases"
 check "a Redox-style client on TAP A gets its lease, and a NAK for 10.0.0.5" ports redoxbr0 rxa0 rxb0
 check "the OFFER reaches A in a frame to the client's MAC, as an IP broadcast" saw "A OFFER eth=$client ip=255.255.255.255"
 check "so does the ACK" saw "A ACK eth=$client ip=255.255.255.255"
@@ -32,6 +33,7 @@ check "TAP B saw no OFFER and no ACK" sh -c "! grep -E '^B (OFFER|ACK)' '$seen'"
 check "the NAK reaches A as an Ethernet broadcast" saw "A NAK eth=$bcast ip=255.255.255.255"
 check "and B too, so B was listening all along" saw "B NAK eth=$bcast ip=255.255.255.255"
 check "the responder logs the exchanges as before" grep -q "DHCPREQUEST (SELECTING) from $client on redoxbr0: DHCPACK" "$run/dhcp.log"
+check "and the lease change at info" grep -qE ": lease bound: $client 172\.16\.0\.[0-9]+ on redoxbr0 for [0-9]+ s$" "$run/dhcp.log"
 check "and no fallback" test "$(log_count 'CAP_NET_RAW|in a frame')" = 0
 show
 

@@ -183,6 +183,46 @@ static void decimal_parse_strict(void **state)
 	assert_string_equal(decimal_problem(-1), "is not a number");
 }
 
+/* decimal_parse_i64() at the int64_t edge: the bound is checked before the multiply. */
+static void decimal_parse_i64_bounds(void **state)
+{
+	static const struct {
+		const char *text;
+		int64_t max;
+		int result;
+	} bad[] = {
+		{ "9223372036854775808", INT64_MAX, DECIMAL_TOO_LARGE },	/* INT64_MAX + 1 */
+		{ "9700000000333333333", INT64_MAX, DECIMAL_TOO_LARGE },	/* the fuzz finding */
+		{ "9999999999999999999", INT64_MAX, DECIMAL_TOO_LARGE },	/* 19 digits */
+		{ "18446744073709551615", INT64_MAX, DECIMAL_TOO_LARGE },	/* 20 digits */
+		{ "18446744073709551616", INT64_MAX, DECIMAL_TOO_LARGE },	/* past ULLONG_MAX */
+		{ "4611686018427387905", (int64_t)1 << 62, DECIMAL_TOO_LARGE },
+		{ "", INT64_MAX, DECIMAL_EMPTY },
+		{ "00", INT64_MAX, DECIMAL_LEADING_ZERO },
+		{ "09223372036854775807", INT64_MAX, DECIMAL_LEADING_ZERO },
+		{ "-1", INT64_MAX, DECIMAL_NOT_DIGITS },
+		{ "-9223372036854775808", INT64_MAX, DECIMAL_NOT_DIGITS },
+		{ "+1", INT64_MAX, DECIMAL_NOT_DIGITS },
+		{ "0", -1, DECIMAL_TOO_LARGE },				/* a negative max takes nothing */
+		{ "x", -1, DECIMAL_NOT_DIGITS },
+	};
+	int64_t v = 7;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		assert_int_equal(decimal_parse_i64(bad[i].text, bad[i].max, &v), bad[i].result);
+		assert_true(v == 7);	/* untouched on failure */
+	}
+	assert_int_equal(decimal_parse_i64("9223372036854775807", INT64_MAX, &v), DECIMAL_OK);
+	assert_true(v == INT64_MAX);
+	assert_int_equal(decimal_parse_i64("4611686018427387904", (int64_t)1 << 62, &v), DECIMAL_OK);
+	assert_true(v == (int64_t)1 << 62);
+	assert_int_equal(decimal_parse_i64("0", 0, &v), DECIMAL_OK);
+	assert_true(v == 0);
+	assert_int_equal(decimal_parse_i64("1700000000", INT64_MAX, &v), DECIMAL_OK);
+	assert_true(v == 1700000000);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -195,6 +235,7 @@ int main(void)
 		cmocka_unit_test(mac_parse_strict),
 		cmocka_unit_test(mac_unicast_is_owned_by_one_host),
 		cmocka_unit_test(decimal_parse_strict),
+		cmocka_unit_test(decimal_parse_i64_bounds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
