@@ -182,6 +182,7 @@ check_output "... and what to pass instead" "ListenDatagram=0\.0\.0\.0:67"
 ip netns exec "$ns" systemd-socket-activate --datagram -l 67 "${responder[@]}" >"$act/v6.log" 2>&1 &
 v6=$!
 at_exit "kill $v6"
+wait_for "$act/v6.log" 'Listening on'
 vm "$(mac 4 98)" va98 redoxbr0 500
 check "passed [::]:67 (a bare 67), it refuses: not a UDP socket over IPv4" wait_for "$act/v6.log" 'not a UDP socket over IPv4'
 kill "$v6" 2>/dev/null; wait "$v6" 2>/dev/null
