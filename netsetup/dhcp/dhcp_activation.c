@@ -50,7 +50,7 @@ static int bad_socket(const char *what)
  */
 static int check_socket(int fd)
 {
-	struct sockaddr_in sin;
+	struct sockaddr_in sin = { 0 };
 	socklen_t len = sizeof(int), slen = sizeof(sin);
 	int type = 0, domain = 0, pktinfo = 0, one = 1, fl;
 
