@@ -145,9 +145,10 @@ static int open_frame_socket(void)
 	int one = 1, fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
 	if (fd >= 0) {
-		/* Straight to the driver: a TAP's qdisc is a no-op that drops everything from
-		 * carrier-on (a VMM attaching) until the kernel's linkwatch work runs, and a
-		 * guest that sends its DISCOVER at once would lose its only OFFER in between. */
+		/* Straight to the driver: the qdisc of a TAP (or of a bridge) drops everything
+		 * from carrier-on (a VMM attaching, a first port) until the kernel's linkwatch
+		 * work runs, and a guest that sends its DISCOVER at once would lose its only
+		 * OFFER in between (docs/dhcp.md, "One DISCOVER"). */
 		if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
 			log_warn("cannot bypass the qdisc on the packet socket (%s)", strerror(errno));
 		return fd;
