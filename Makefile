@@ -270,7 +270,7 @@ define fill_in
 	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' $(1) > $(2)
 endef
 
-UNITS    := redox-net.service redox-net-dhcp.service
+UNITS    := redox-net.service redox-net-dhcp.service redox-net-dhcp.socket
 MANPAGES := man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8
 HELPER_DEST := $(DESTDIR)$(LIBEXECDIR)/redox-net-helper
 # install_helper: the setuid helper, root:HELPER_GROUP 4750.  Installed for this machine

@@ -260,14 +260,23 @@ in
         description = "redox-net DHCP responder for Cloud Hypervisor and QEMU guests";
         documentation = [ "man:redox-netsetup(8)" ];
         wantedBy = [ "multi-user.target" ];
-        after = [ "redox-net.service" ];
-        requires = [ "redox-net.service" ];
+        after = [ "redox-net.service" "redox-net-dhcp.socket" ];
+        requires = [ "redox-net.service" "redox-net-dhcp.socket" ];
         restartTriggers = [ configFile ];
         serviceConfig = {
           Type = "simple";
+          Sockets = [ "redox-net-dhcp.socket" ];
           ExecStart = netsetup "dhcp";
           Restart = "on-failure";
         };
+      };
+      # Port 67 held by systemd across restarts of the responder, so a DISCOVER sent
+      # meanwhile waits in the queue (netsetup/systemd/redox-net-dhcp.socket.in).
+      systemd.sockets.redox-net-dhcp = {
+        description = "redox-net DHCP responder socket (UDP port 67)";
+        wantedBy = [ "sockets.target" ];
+        listenDatagrams = [ "0.0.0.0:67" ];
+        socketConfig = { Broadcast = true; PassPacketInfo = true; };
       };
     })
 

@@ -18,6 +18,7 @@
 #include "lib/escape.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
+#include "netsetup/dhcp/dhcp_activation.h"
 #include "netsetup/dhcp/dhcp_flood.h"
 #include "netsetup/dhcp/dhcp_frame.h"
 #include "netsetup/dhcp/dhcp_loop.h"
@@ -95,7 +96,8 @@ struct loop {
  * IP_PKTINFO tells which interface a request arrived on (clients have no
  * address yet, so nothing else does) and lets each reply leave by the same
  * interface, broadcasts included.  SO_REUSEADDR lets a restarted responder
- * bind while the old socket lingers.
+ * bind while the old socket lingers.  A socket passed by a service manager
+ * (dhcp_activation.c) is taken instead: it outlives a restart.
  *
  * Return: the socket, or -1 with the reason logged.
  */
@@ -105,8 +107,11 @@ static int open_socket(void)
 		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
 		.sin_addr.s_addr = htonl(INADDR_ANY),
 	};
-	int one = 1, fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, fd = dhcp_activated_socket();
 
+	if (fd != DHCP_NOT_ACTIVATED)
+		return fd;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
 	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
@@ -140,10 +145,17 @@ static int open_socket(void)
  */
 static int open_frame_socket(void)
 {
-	int fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	int one = 1, fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 
-	if (fd >= 0)
+	if (fd >= 0) {
+		/* Straight to the driver: the qdisc of a TAP (or of a bridge) drops everything
+		 * from carrier-on (a VMM attaching, a first port) until the kernel's linkwatch
+		 * work runs, and a guest that sends its DISCOVER at once would lose its only
+		 * OFFER in between (docs/dhcp.md, "One DISCOVER"). */
+		if (setsockopt(fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)))
+			log_warn("cannot bypass the qdisc on the packet socket (%s)", strerror(errno));
 		return fd;
+	}
 	if (errno == EPERM || errno == EACCES)
 		log_warn("no CAP_NET_RAW: OFFERs and ACKs go to the Ethernet broadcast address, "
 			 "which a bridge copies to every port (grant CAP_NET_RAW to send them to the client's MAC)");

@@ -405,7 +405,9 @@ static void on_inform(struct dhcp_server *srv, const struct dhcp_msg *req,
  * answer ARP for its new address.
  *
  * A broadcast OFFER or ACK is still an IP broadcast, which is what a client
- * that set the broadcast flag (Redox's always does) asks for, but it may go in
+ * that set the broadcast flag (Redox's does in its DISCOVER, not in its
+ * REQUEST) asks for, and what one with no address yet can receive whatever
+ * its flags say, but it may go in
  * an Ethernet frame to chaddr rather than to ff:ff:ff:ff:ff:ff: the bridge has
  * learned chaddr from the request's own frame, so the reply reaches that VM's
  * port alone instead of being copied to every port.  dhcp_parse() takes only

@@ -2,7 +2,8 @@
 # test_dhcp_udhcpc.sh - a guest configures itself from `up --dhcp` alone.  As in
 # test_traffic.sh, a stand-in VMM (tests/tools/relay) carries frames between tap0 and a
 # "guest" namespace.  A Redox-style client (one DISCOVER with only option 53, no
-# retransmission, options 1/3/6 read only when 4 bytes long) and busybox udhcpc both get
+# retransmission, options 1/3/6 applied from the OFFER only when 4 bytes long, a REQUEST
+# with flags 0) and busybox udhcpc both get
 # 172.16.0.2 with the router 172.16.0.1; the guest then reaches the host and, through NAT,
 # an "internet" namespace.  `down` stops the responder.
 . "$(dirname "$0")/../lib.sh"
@@ -26,9 +27,10 @@ check "the stand-in VMM attached to tap0 and created the guest NIC" grep -q read
 G ip link set eth0 address 52:54:00:12:34:56
 G ip link set eth0 up
 
-check_status "a Redox-style client (one DISCOVER, only option 53) gets an ACK" 0 G "$TOOLS/redox_dhcp_client" eth0
-check_output "it was offered and ACKed 172.16.0.2, mask, router and DNS each 4 bytes, 53 first" \
-	"^ack 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 1\.1\.1\.1$"
+check_status "a Redox-style client (one DISCOVER, only option 53) gets an OFFER" 0 G "$TOOLS/redox_dhcp_client" eth0
+check_output "it applied 172.16.0.2 and mask, router and DNS from the OFFER, each 4 bytes" \
+	"^applied 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 1\.1\.1\.1$"
+check_output "its REQUEST (flags 0, no broadcast) was ACKed with 172.16.0.2" "^ack 172\.16\.0\.2$"
 
 cat >"$run/udhcpc.sh" <<'SCRIPT'
 #!/bin/sh

@@ -26,6 +26,7 @@ let
       environment.systemPackages = list;
       environment.etc = attrs;
       systemd.services = attrs;
+      systemd.sockets = attrs;
       systemd.package = mkOption { type = types.anything; default = { outPath = "/run/current-system/sw"; }; };
       systemd.network.enable = bool;
       systemd.network.networks = attrs;
@@ -79,6 +80,8 @@ else always // {
   failed = [ ];
   policy = c.environment.etc."redox-net/policy";
   units = { redox-net = unit "redox-net"; redox-net-dhcp = unit "redox-net-dhcp"; };
+  dhcpSocket = c.systemd.sockets.redox-net-dhcp or null;
+  dhcpSockets = c.systemd.services.redox-net-dhcp.serviceConfig.Sockets or null;
   nftablesPost = c.systemd.services.nftables.serviceConfig.ExecStartPost or [ ];
   wrapper = c.security.wrappers.redox-net-helper or null;
   firewall = c.networking.firewall.interfaces;

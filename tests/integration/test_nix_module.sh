@@ -127,6 +127,10 @@ for entry in "${matrix[@]}"; do
 		check "$short: UDP 67 is open on $guest in the NixOS firewall" jt ".firewall[\"$guest\"].allowedUDPPorts | index(67)"
 		check "$short: the DHCP user $(jq -r .settings.dhcp.user "$j") is a system user, its lease dir made for it" \
 			jt '.settings.dhcp as $d | .users[$d.user].isSystemUser and (.tmpfiles | index("d \($d.leaseDir) 0750 \($d.user) \($d.group) -"))'
+		if jt '.dhcpUnit'; then
+			check "$short: redox-net-dhcp.socket holds 0.0.0.0:67 for the responder's unit" \
+				jt '.dhcpSocket.listenDatagrams == ["0.0.0.0:67"] and .dhcpSockets == ["redox-net-dhcp.socket"]'
+		fi
 	fi
 	if jq -e '.networking.nftables.enable' <<<"$cfg" >/dev/null; then
 		check "$short: an nftables (re)start reloads redox-net, never stops it" jt '.nftablesPost | length == 1 and (.[0] | test("--no-block try-reload-or-restart redox-net.service$"))'

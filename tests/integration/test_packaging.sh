@@ -17,6 +17,7 @@ check "redox-net-helper setuid root, 4750 root:HELPER_GROUP, in libexec (got $(m
 	test "$(mode usr/libexec/redox-net/redox-net-helper)" = "4750 root:root"
 check "redox-net.service 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net.service")" = 644
 check "redox-net-dhcp.service 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net-dhcp.service")" = 644
+check "redox-net-dhcp.socket 0644" test "$(stat -c %a "$dest/usr/lib/systemd/system/redox-net-dhcp.socket")" = 644
 for page in man1/redox-run-net.1 man5/redox-net-policy.5 man8/redox-netsetup.8 man8/redox-net-helper.8; do
 	check "$page 0644" test "$(mode "usr/share/man/$page")" = "644 root:root"
 done
@@ -34,9 +35,10 @@ unitdir=$(mktemp -d); at_exit "rm -rf $unitdir"
 make -s -C "$TOP" BUILD="$BUILD" DESTDIR="$unitdir" PREFIX=/usr SBINDIR="$BIN" SYSCONFDIR="$unitdir/etc" HELPER_GROUP=root install
 unit=$unitdir/usr/lib/systemd/system/redox-net.service
 dhcp_unit=$unitdir/usr/lib/systemd/system/redox-net-dhcp.service
+dhcp_socket=$unitdir/usr/lib/systemd/system/redox-net-dhcp.socket
 if command -v systemd-analyze >/dev/null; then
 	check "systemd-analyze verify accepts redox-net.service" sh -c "systemd-analyze verify --man=no '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
-	check "systemd-analyze verify accepts redox-net-dhcp.service" sh -c "systemd-analyze verify --man=no '$dhcp_unit' '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
+	check "systemd-analyze verify accepts redox-net-dhcp.service and .socket" sh -c "systemd-analyze verify --man=no '$dhcp_socket' '$dhcp_unit' '$unit' 2>&1 | grep -v -e 'nftables.service' -e '^$' | { ! grep .; }"
 else
 	skip "systemd-analyze is not installed (apt-get install systemd)"
 fi

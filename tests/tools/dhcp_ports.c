@@ -5,7 +5,7 @@
  * It creates TAPs A and B, puts them on BRIDGE and up, and holds them open, as
  * two VMs would.  On A, a client with MAC 52:54:00:0d:0c:01 then leases an
  * address exactly as Redox OS's client does (dhcp_wire.h: one DISCOVER with the
- * broadcast flag, one REQUEST), and asks for 10.0.0.5 (INIT-REBOOT, off the
+ * broadcast flag, one REQUEST with flags 0) and must get its ACK, and asks for 10.0.0.5 (INIT-REBOOT, off the
  * subnet), which must be NAKed.  Every BOOTREPLY that comes out of either TAP
  * until 300 ms after the NAK is printed as one line,
  *
@@ -181,7 +181,7 @@ int main(int argc, char *argv[])
 	struct wire_link link = { send_once, first_reply, &p };
 	bool tap_mode = argc == 3 && !strcmp(argv[1], "-");
 	uint8_t buf[1500];
-	struct in_addr yiaddr;
+	struct wire_lease lease;
 	struct wire w;
 	ssize_t n;
 	int bad;
@@ -200,7 +200,7 @@ int main(int argc, char *argv[])
 	if ((!tap_mode && attach(argv[1], argv[2], argv[3])) ||
 	    wait_ready(tap_mode ? NULL : argv[1], argv[2], tap_mode ? NULL : argv[3]))
 		return 1;
-	bad = wire_redox_client(&link, client, (uint32_t)getpid(), &yiaddr);
+	bad = wire_redox_client(&link, client, (uint32_t)getpid(), &lease) || lease.reply != 5;
 	wire_request(&w, 3, (uint32_t)getpid() + 1, client, true);	/* INIT-REBOOT */
 	wire_opt(&w, 50, off_subnet, 4);
 	wire_end(&w);

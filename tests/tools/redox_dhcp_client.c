@@ -1,15 +1,30 @@
 // SPDX-License-Identifier: MIT
 /*
- * redox_dhcp_client.c - test tool: a DHCP client that behaves like Redox OS's.
+ * redox_dhcp_client.c - test tool: a DHCP client that behaves exactly like Redox OS's (netutils dhcpd).
  *
- * It sends one DISCOVER carrying only option 53 and the broadcast flag, never
- * retransmits, takes the first reply for its transaction as the OFFER,
- * requests it, and then checks the ACK the way Redox's client reads it:
- * option 53 comes first, and options 1, 3 and 6 are there and exactly four
- * bytes long (Redox ignores them otherwise).  It prints what it got and
- * exits 0 only if every check held.
+ * One DISCOVER with the broadcast flag and option 53 alone, never sent again;
+ * the first reply for its transaction is the OFFER, whose address and options
+ * 1, 3 and 6 (4 bytes each) it applies before it sends one REQUEST with flags
+ * 0, ciaddr 0 and options 53, 50 and 54; the answer to that is reported, not
+ * checked (tests/tools/dhcp_wire.h, wire_redox_client()).  It prints
  *
- * usage: redox_dhcp_client IFACE
+ *   offer A server S
+ *   applied A mask M router R dns D
+ *   ack A | nak | no reply to the REQUEST
+ *
+ * Exit status: 0 when the one DISCOVER got an OFFER, 1 when it did not (the
+ * guest would have no network), 2 when the client could not even start.
+ *
+ * usage: redox_dhcp_client [--wait MS] IFACE
+ *	a kernel-side client: a UDP socket on port 68 bound to IFACE (a guest's
+ *	NIC in its namespace)
+ * usage: redox_dhcp_client [--wait MS] [--mac MAC] [--bridge BRIDGE] --tap TAP
+ *	a VM: it attaches to TAP (creating it if there is none), puts it on
+ *	BRIDGE and up, as the helper does for redox-run-net, and sends its
+ *	DISCOVER in a frame the instant it holds the queue fd, as a guest that
+ *	boots at once would; inside a test namespace only
+ *
+ * --wait is how long each reply is waited for: Redox waits 30 s; tests need less.
  */
 #include <errno.h>
 #include <net/if.h>
@@ -22,11 +37,47 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/decimal.h"
+#include "lib/inet.h"
+#include "lib/netlink.h"
 #include "tests/tools/dhcp_wire.h"
+#include "tests/tools/guard.h"
+#include "tests/tools/tap_open.h"
 
-#define WAIT_MS 5000	/* Redox waits 30 s; the test does not need that long */
+#define WAIT_MS_DEFAULT	5000
+#define WAIT_MS_MAX	120000
 
-static int open_client(const char *ifname, uint8_t mac[6])
+/**
+ * struct client - where the client's datagrams go
+ * @fd:		UDP socket, or the TAP queue fd in VM mode
+ * @tap:	@fd is a TAP: datagrams travel in Ethernet frames
+ * @mac:	the client's MAC (the frames' source)
+ * @wait_ms:	how long each reply is waited for
+ */
+struct client {
+	int fd;
+	bool tap;
+	uint8_t mac[6];
+	int wait_ms;
+};
+
+/* Return: milliseconds on the monotonic clock. */
+static long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/**
+ * open_udp() - the kernel-side client's socket: port 68 on @ifname, broadcasts allowed
+ * @c:		client; @c->fd and @c->mac are set
+ * @ifname:	the guest's NIC
+ *
+ * Return: 0, or -1 after saying why.
+ */
+static int open_udp(struct client *c, const char *ifname)
 {
 	struct sockaddr_in any = { .sin_family = AF_INET, .sin_port = htons(68) };
 	struct ifreq ifr = { 0 };
@@ -41,47 +92,134 @@ static int open_client(const char *ifname, uint8_t mac[6])
 		perror(ifname);
 		return -1;
 	}
-	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
-	return fd;
+	memcpy(c->mac, ifr.ifr_hwaddr.sa_data, 6);
+	c->fd = fd;
+	return 0;
 }
 
-/* sock_send() - broadcast @w to port 67; there is no second try */
-static int sock_send(void *ctx, struct wire *w)
+/**
+ * open_vm() - a VM's queue fd: TAP @tap, on @bridge and up when @bridge is given
+ * @c:		client; @c->fd is set
+ * @tap:	the TAP, created when it does not exist
+ * @bridge:	bridge to attach it to (an isolated port, as the helper makes), or NULL
+ *
+ * Return: 0, or -1 after saying why.
+ */
+static int open_vm(struct client *c, const char *tap, const char *bridge)
 {
+	struct link_state br, l;
+	struct nl_sock *sk;
+	int err;
+
+	if (guard_refuse_root_netns("redox_dhcp_client"))
+		return -1;
+	c->fd = tap_open(tap, 0);
+	if (c->fd < 0)
+		return -1;
+	c->tap = true;
+	if (!bridge)
+		return 0;
+	sk = nl_route_open();
+	err = sk ? link_query(sk, bridge, &br) : -1;
+	if (!err)
+		err = link_query(sk, tap, &l);
+	if (!err)
+		err = link_attach_isolated_up(sk, l.ifindex, 0, br.ifindex);
+	if (sk)
+		nl_route_close(sk);
+	if (err)
+		fprintf(stderr, "redox_dhcp_client: cannot put %s on %s and up\n", tap, bridge);
+	return err ? -1 : 0;
+}
+
+/* send_once() - broadcast @w to port 67 once, from the socket or in a frame on the TAP */
+static int send_once(void *ctx, struct wire *w)
+{
+	const struct client *c = ctx;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(67),
 				  .sin_addr.s_addr = htonl(INADDR_BROADCAST) };
+	uint8_t f[WIRE_FRAME_HEADERS + sizeof(w->b)];
 
-	return sendto(*(int *)ctx, w->b, w->len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 0;
+	if (c->tap)
+		return write(c->fd, f, wire_frame(f, c->mac, w)) < 0 ? -1 : 0;
+	return sendto(c->fd, w->b, w->len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 0;
 }
 
-/* sock_reply() - Return: length of the first BOOTREPLY for @xid within WAIT_MS, or -1 */
-static ssize_t sock_reply(void *ctx, uint32_t xid, uint8_t *buf, size_t size)
+/* first_reply() - Return: length of the first BOOTREPLY for @xid within the wait, or -1 */
+static ssize_t first_reply(void *ctx, uint32_t xid, uint8_t *buf, size_t size)
 {
-	struct pollfd p = { .fd = *(int *)ctx, .events = POLLIN };
+	const struct client *c = ctx;
+	long deadline = now_ms() + c->wait_ms;
+	struct pollfd p = { .fd = c->fd, .events = POLLIN };
+	uint8_t f[2048];
 
-	while (poll(&p, 1, WAIT_MS) > 0) {
-		ssize_t n = recv(p.fd, buf, size, 0);
+	for (long left; (left = deadline - now_ms()) > 0;) {
+		const uint8_t *b = f;
+		size_t blen;
+		ssize_t n;
 
-		if (n >= WIRE_OPTIONS && buf[0] == 2 && wire_xid(buf) == xid)
-			return n;
+		if (poll(&p, 1, (int)left) <= 0 || (n = read(c->fd, f, sizeof(f))) <= 0)
+			continue;
+		blen = (size_t)n;
+		if (c->tap && !(b = wire_frame_reply(f, (size_t)n, &blen)))
+			continue;
+		if (blen >= WIRE_OPTIONS && b[0] == 2 && wire_xid(b) == xid) {
+			blen = blen < size ? blen : size;
+			memcpy(buf, b, blen);
+			return (ssize_t)blen;
+		}
 	}
 	return -1;
 }
 
+/* usage() - Return: 2, after printing how to call the tool */
+static int usage(void)
+{
+	fprintf(stderr, "usage: redox_dhcp_client [--wait MS] IFACE\n"
+		"       redox_dhcp_client [--wait MS] [--mac MAC] [--bridge BRIDGE] --tap TAP\n");
+	return 2;
+}
+
 int main(int argc, char *argv[])
 {
-	struct wire_link link = { sock_send, sock_reply, NULL };
-	struct in_addr yiaddr;
-	uint8_t mac[6];
-	int fd;
+	struct client c = { .fd = -1, .wait_ms = WAIT_MS_DEFAULT,
+			    .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
+	struct wire_link link = { send_once, first_reply, &c };
+	const char *tap = NULL, *bridge = NULL, *iface = NULL;
+	struct wire_lease lease;
+	unsigned long long ms;
+	int i, err;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: redox_dhcp_client IFACE\n");
-		return 2;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 1; i < argc; i++) {
+		if (i + 1 < argc && !strcmp(argv[i], "--wait")) {
+			err = decimal_parse(argv[++i], WAIT_MS_MAX, &ms);
+			if (err || !ms) {
+				fprintf(stderr, "redox_dhcp_client: --wait %s: %s (milliseconds, 1 to %d)\n",
+					argv[i], err ? decimal_problem(err) : "zero", WAIT_MS_MAX);
+				return 2;
+			}
+			c.wait_ms = (int)ms;
+		} else if (i + 1 < argc && !strcmp(argv[i], "--mac")) {
+			const char *why = mac_parse(argv[++i], c.mac);
+
+			if (why) {
+				fprintf(stderr, "redox_dhcp_client: --mac %s: %s\n", argv[i], why);
+				return 2;
+			}
+		} else if (i + 1 < argc && !strcmp(argv[i], "--bridge")) {
+			bridge = argv[++i];
+		} else if (i + 1 < argc && !strcmp(argv[i], "--tap")) {
+			tap = argv[++i];
+		} else if (argv[i][0] != '-' && !iface && i == argc - 1) {
+			iface = argv[i];
+		} else {
+			return usage();
+		}
 	}
-	fd = open_client(argv[1], mac);
-	if (fd < 0)
-		return 1;
-	link.ctx = &fd;
-	return wire_redox_client(&link, mac, (uint32_t)time(NULL) ^ (uint32_t)getpid(), &yiaddr);
+	if (!tap == !iface || (bridge && !tap))
+		return usage();
+	if (tap ? open_vm(&c, tap, bridge) : open_udp(&c, iface))
+		return 2;
+	return wire_redox_client(&link, c.mac, (uint32_t)now_ms() ^ (uint32_t)getpid() << 16, &lease);
 }
