@@ -28,7 +28,7 @@ G ip link set eth0 up
 
 check_status "a Redox-style client (one DISCOVER, only option 53) gets an ACK" 0 G "$TOOLS/redox_dhcp_client" eth0
 check_output "it was offered and ACKed 172.16.0.2, mask, router and DNS each 4 bytes, 53 first" \
-	"^ack 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 1\.1\.1\.1$"
+	"^ack 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 172\.16\.0\.1$"
 
 cat >"$run/udhcpc.sh" <<'SCRIPT'
 #!/bin/sh
