@@ -37,6 +37,8 @@ check "the forwarder listens on 172.16.0.1:53, UDP" sh -c "ip netns exec $host s
 check "and TCP" sh -c "ip netns exec $host ss -Htlnp 'sport = :53' | grep -q '172.16.0.1:53 .*redox-netsetup'"
 check "it runs as nobody, like the responder" sh -c "test \"\$(ps -o user= -p \$(cut -d' ' -f1 $run/dhcp.pid))\" = nobody"
 check "it logged the upstream it relays to" grep -q "relaying to 127.0.0.2 (from $run/resolv.conf)" "$run/dhcp.log"
+check_status "doctor finds no problem with the forwarder" 0 H "$BIN/redox-netsetup" doctor --run-dir "$run"
+check_output "and says it listens" "DNS forwarder listens on 172\.16\.0\.1 port 53"
 
 ip netns exec "$host" timeout 300 "$TOOLS/relay" tap0 "/var/run/netns/$guest" eth0 >"$run/relay.out" 2>&1 &
 relay=$!
@@ -231,5 +233,9 @@ check "no memory or fd error was logged" sh -c "! grep -Ei 'error|sanitizer' $ru
 # --no-dns: no forwarder, and guests get 1.1.1.1 again.
 check "up --dhcp --no-dns" H "$BIN/redox-netsetup" up --owner 0 --dhcp --no-dns --lease-dir "$run/leases" --run-dir "$run"
 check "nothing listens on 172.16.0.1:53" sh -c "! ip netns exec $host ss -Hlnu 'sport = :53' | grep -q 172.16.0.1"
+check_status "doctor told of --no-dns finds no problem" 0 H "$BIN/redox-netsetup" doctor --no-dns --run-dir "$run"
+check_status "doctor not told finds the responder without a forwarder (negative control)" 1 \
+	H "$BIN/redox-netsetup" doctor --run-dir "$run"
+check_output "and says what to fix" "nothing listens on 172\.16\.0\.1 port 53.*cannot resolve"
 check "down" H "$BIN/redox-netsetup" down --run-dir "$run"
 done_testing
