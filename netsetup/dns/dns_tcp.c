@@ -70,7 +70,7 @@ static int ingress_ifindex(int fd)
 void dns_tcp_accept(struct dns_forward *fw, int64_t now)
 {
 	for (int k = 0; k < DNS_TCP_MAX; k++) {
-		struct sockaddr_in from;
+		struct sockaddr_in from = { .sin_family = AF_UNSPEC };
 		socklen_t flen = sizeof(from);
 		int fd = accept4(fw->tcp, (struct sockaddr *)&from, &flen, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		size_t mine = 0, slot = DNS_TCP_MAX;
