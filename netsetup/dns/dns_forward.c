@@ -74,8 +74,6 @@ struct dns_forward *dns_forward_open(const struct dhcp_config *cfg, int *err)
 	fw->cfg = cfg;
 	fw->tcp = -1;
 	fw->refreshed = -1;
-	for (size_t i = 0; i < DNS_PENDING_MAX; i++)
-		fw->pend[i].fd = -1;
 	for (size_t i = 0; i < DNS_TCP_MAX; i++)
 		fw->conn[i].gfd = fw->conn[i].ufd = -1;
 	fw->udp = open_listener(cfg, SOCK_DGRAM);
@@ -189,9 +187,9 @@ static void reply_guest(struct dns_forward *fw, const struct sockaddr_in *to, in
 /* free_pending() - close @p's socket and free its slot */
 static void free_pending(struct pending *p)
 {
-	if (p->fd >= 0)
+	if (p->used)
 		close(p->fd);
-	p->fd = -1;
+	p->used = false;
 }
 
 /**
@@ -211,6 +209,7 @@ static int send_upstream(struct dns_forward *fw, struct pending *p, int64_t now)
 
 	free_pending(p);
 	p->fd = socket(srv->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	p->used = p->fd >= 0;
 	p->up_id = dns_random_id();
 	dns_set_id(p->query, p->up_id);
 	if (p->fd < 0 || connect(p->fd, (const struct sockaddr *)srv, fw->up.addr_len[p->server]) ||
@@ -244,7 +243,7 @@ static struct pending *take_slot(struct dns_forward *fw, struct in_addr guest)
 		const struct pending *p = &fw->pend[i];
 
 		count[i] = 0;
-		if (p->fd < 0) {
+		if (!p->used) {
 			free_slot = i;
 			continue;
 		}
@@ -398,7 +397,7 @@ static void tick(struct dns_forward *fw, int64_t now)
 	for (size_t i = 0; i < DNS_PENDING_MAX; i++) {
 		struct pending *p = &fw->pend[i];
 
-		if (p->fd < 0 || now < p->deadline)
+		if (!p->used || now < p->deadline)
 			continue;
 		if (++p->server < fw->up.n)
 			send_upstream(fw, p, now);
@@ -431,7 +430,7 @@ size_t dns_forward_fds(struct dns_forward *fw, struct pollfd *pfd, size_t max)
 		fw->kind[n++] = S_TCP_LISTEN;
 	}
 	for (size_t i = 0; i < DNS_PENDING_MAX && n < max; i++) {
-		if (fw->pend[i].fd < 0)
+		if (!fw->pend[i].used)
 			continue;
 		pfd[n] = (struct pollfd){ .fd = fw->pend[i].fd, .events = POLLIN };
 		fw->kind[n] = S_PENDING;
@@ -470,7 +469,7 @@ void dns_forward_ready(struct dns_forward *fw, const struct pollfd *pfd, size_t 
 			dns_tcp_accept(fw, now);
 			break;
 		case S_PENDING:
-			if (fw->pend[fw->index[i]].fd == pfd[i].fd)
+			if (fw->pend[fw->index[i]].used && fw->pend[fw->index[i]].fd == pfd[i].fd)
 				upstream_answer(fw, &fw->pend[fw->index[i]], now);
 			break;
 		case S_CONN:

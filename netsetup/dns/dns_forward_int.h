@@ -16,7 +16,9 @@
 
 /**
  * struct pending - one UDP query waiting for its upstream answer
- * @fd:		its own socket, connected to the server (a fresh random source port); -1 when free
+ * @used:	the slot holds a query; zero is free, so a zeroed table needs no
+ *		initialising and its pages stay untouched (not resident) until used
+ * @fd:		its own socket, connected to the server (a fresh random source port), while @used
  * @guest:	who asked
  * @ifindex:	the interface it came in on; the answer leaves by it
  * @guest_id:	the guest's transaction id, put back into the answer
@@ -29,6 +31,7 @@
  * @query:	the query, kept to send it to the next server
  */
 struct pending {
+	bool used;
 	int fd;
 	struct sockaddr_in guest;
 	int ifindex;
