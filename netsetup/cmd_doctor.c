@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /* cmd_doctor.c - `redox-netsetup doctor`: what would stop a guest from getting out, and the fix */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -157,6 +158,72 @@ static unsigned int check_device(struct nl_sock *sk, const struct doctor_target 
 	return 0;
 }
 
+/**
+ * socket_listens() - whether /proc/net/@proto lists a socket bound to @addr:@port
+ * @proto:	"udp" or "tcp"
+ * @addr:	address, or INADDR_ANY for 0.0.0.0
+ * @port:	port
+ *
+ * The kernel prints the address as the raw 32-bit value in hex, so formatting
+ * s_addr the same way matches on either byte order.  For TCP only a listening
+ * socket (state 0A) counts.
+ *
+ * Return: true if one is there.
+ */
+static bool socket_listens(const char *proto, struct in_addr addr, unsigned int port)
+{
+	char path[32], want[16], line[256];
+	bool found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/net/%s", proto);
+	snprintf(want, sizeof(want), "%08X:%04X", (unsigned int)addr.s_addr, port);
+	f = fopen(path, "re");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		char local[32], state[8];
+
+		if (sscanf(line, " %*[0-9]: %31s %*s %7s", local, state) == 2 && !strcmp(local, want))
+			found = proto[0] == 'u' || !strcmp(state, "0A");
+	}
+	fclose(f);
+	return found;
+}
+
+/**
+ * check_dns_forwarder() - guests told to use the router address for DNS can reach a server there
+ * @cfg:	options and --config
+ * @t:		what to check
+ *
+ * Only when a DHCP responder listens (port 67): its leases name the router
+ * address as DNS server unless --dhcp-dns or --no-dns says otherwise, and then
+ * something must listen on port 53 there, over UDP and TCP.
+ *
+ * Return: the number of problems reported (0 or 1).
+ */
+static unsigned int check_dns_forwarder(const struct netsetup_config *cfg, const struct doctor_target *t)
+{
+	struct in_addr any = { .s_addr = htonl(INADDR_ANY) };
+	char addr[INET_ADDRSTRLEN];
+	bool udp, tcp;
+
+	if (!cfg->dhcp.dns_forward || !cfg->dhcp.default_dns || !socket_listens("udp", any, 67))
+		return 0;
+	inet_ntop(AF_INET, &t->address.addr, addr, sizeof(addr));
+	udp = socket_listens("udp", t->address.addr, 53);
+	tcp = socket_listens("tcp", t->address.addr, 53);
+	if (udp && tcp) {
+		log_info("the DNS forwarder listens on %s port 53 (UDP and TCP)", addr);
+		return 0;
+	}
+	log_warn("nothing listens on %s port 53 over %s, yet the DHCP responder hands out %s as the "
+		 "guests' DNS server: they cannot resolve names", addr, udp ? "TCP" : tcp ? "UDP" : "UDP or TCP", addr);
+	log_hint("restart the responder (redox-netsetup down, then up --dhcp; or systemctl restart "
+		 "redox-net-dhcp) and read its log, or give guests a server with --dhcp-dns, or --no-dns");
+	return 1;
+}
+
 static unsigned int check_legacy_iptables(void)
 {
 	char names[256] = "";
@@ -210,6 +277,7 @@ int doctor_main(int argc, char *argv[])
 	if (!nft_problem)
 		problems += firewall_warn(target.dev, true);
 	problems += check_legacy_iptables();
+	problems += check_dns_forwarder(&cfg, &target);
 	nl_route_close(sk);
 	if (problems) {
 		printf("%u problem%s found\n", problems, problems == 1 ? "" : "s");

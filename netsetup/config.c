@@ -151,6 +151,9 @@ DHCP_SETTER(set_dhcp_mtu, "mtu")
 DHCP_SETTER(set_lease_dir, "lease-dir")
 DHCP_SETTER(set_dhcp_user, "user")
 DHCP_SETTER(set_dhcp_group, "group")
+DHCP_SETTER(set_dns_forward, "dns-forward")
+DHCP_SETTER(set_dns_resolv_conf, "resolv-conf")
+static const char *set_no_dns(struct netsetup_config *c, const char *v) { (void)v; return dhcp_config_set(&c->dhcp, "dns-forward", "no"); }
 static const char *set_allow_relay(struct netsetup_config *c, const char *v) { (void)v; return dhcp_config_set(&c->dhcp, "allow-relay", "yes"); }
 
 #define NET_CMDS (FOR_UP | FOR_DOWN | FOR_STATUS | FOR_DOCTOR)
@@ -178,7 +181,7 @@ static const struct option_def option_defs[] = {
 	{ "dhcp", NULL, FOR_UP, set_dhcp_on, "also start the DHCP responder in the background" },
 	{ "dhcp-pool", "FIRST-LAST", DHCP_CMDS, set_dhcp_pool, "addresses handed out (default .2 to the last host)" },
 	{ "dhcp-static", "MAC=IP[,NAME]", DHCP_CMDS, set_dhcp_static, "fixed binding; repeatable (default 52:54:00:12:34:56=172.16.0.2)" },
-	{ "dhcp-dns", "IP[,IP]", DHCP_CMDS, set_dhcp_dns, "DNS servers for the guest (default 1.1.1.1)" },
+	{ "dhcp-dns", "IP[,IP]", DHCP_CMDS | FOR_DOCTOR, set_dhcp_dns, "DNS servers for the guest (default the router address, or 1.1.1.1 with --no-dns)" },
 	{ "dhcp-domain", "NAME", DHCP_CMDS, set_dhcp_domain, "domain name (options 15 and 119)" },
 	{ "dhcp-route", "PREFIX,GW", DHCP_CMDS, set_dhcp_route, "classless static route (option 121); repeatable" },
 	{ "dhcp-lease-time", "SECONDS", DHCP_CMDS, set_dhcp_lease_time, "lease length (default 3600)" },
@@ -189,6 +192,9 @@ static const struct option_def option_defs[] = {
 	{ "allow-relay", NULL, DHCP_CMDS, set_allow_relay, "answer relayed requests (giaddr set), e.g. from perfdhcp" },
 	{ "dhcp-user", "USER", DHCP_CMDS, set_dhcp_user, "user the responder runs as after binding port 67 (default nobody)" },
 	{ "dhcp-group", "GROUP", DHCP_CMDS, set_dhcp_group, "its group (default the user's primary group)" },
+	{ "no-dns", NULL, DHCP_CMDS | FOR_DOCTOR, set_no_dns, "no DNS forwarder on the router address (guests get 1.1.1.1 or --dhcp-dns)" },
+	{ "dns-forward", "yes|no", DHCP_CMDS | FOR_DOCTOR, set_dns_forward, "the DNS forwarder on the router address, port 53 (default yes)" },
+	{ "dns-resolv-conf", "PATH", DHCP_CMDS, set_dns_resolv_conf, "resolv.conf whose nameservers the forwarder relays to (default /etc/resolv.conf)" },
 };
 #define N_OPTION_DEFS (ARRAY_SIZE(option_defs))
 

@@ -53,6 +53,8 @@ builtins.concatStringsSep "\n" (
     ++ line "lease-dir" (dhcp.leaseDir or null)
     ++ line "dhcp-user" (dhcp.user or null)
     ++ line "dhcp-group" (dhcp.group or null)
+    ++ line "dns-forward" (if dhcp.dnsForward or true then null else "no")
+    ++ line "dns-resolv-conf" (dhcp.resolvConf or null)
   else [ ])
   ++ settings
 ) + "\n"

@@ -120,6 +120,8 @@ in
       leaseTime = mkOption { type = types.nullOr (types.ints.between 60 31536000); default = null; description = "Lease length in seconds (--dhcp-lease-time)."; };
       mtu = mkOption { type = types.nullOr (types.ints.between 68 65535); default = null; description = "Interface MTU sent to guests (--dhcp-mtu)."; };
       guestLeases = mkOption { type = types.nullOr (types.ints.between 1 1024); default = null; description = "Addresses one VM's TAP may hold at once, offers included (--dhcp-guest-leases; default 4)."; };
+      dnsForward = mkOption { type = types.bool; default = true; description = "Run the DNS forwarder on the router address, UDP and TCP port 53, for the guests only, and make that address their default DNS server (false: --no-dns)."; };
+      resolvConf = mkOption { type = types.nullOr (types.strMatching "/[^\n\r]*"); default = null; description = "The resolv.conf whose nameservers the forwarder relays to (--dns-resolv-conf; default /etc/resolv.conf)."; };
       leaseDir = mkOption { type = types.strMatching "/[^\n\r]*"; default = "/var/lib/redox-net/dhcp"; description = "Lease journal directory (--lease-dir), created for dhcp.user."; };
       user = mkOption { type = types.strMatching rx.account; default = "redox-net-dhcp"; description = "User the responder drops to after binding port 67 (--dhcp-user). The default is created."; };
       group = mkOption { type = types.strMatching rx.account; default = "redox-net-dhcp"; description = "Its group (--dhcp-group). The default is created."; };
@@ -243,7 +245,11 @@ in
     (mkIf cfg.dhcp.enable {
       # The NixOS firewall drops DHCP from interfaces it does not know; DHCP arrives on the
       # device that carries the guest network: the bridge, or the TAP.
-      networking.firewall.interfaces.${guestIf}.allowedUDPPorts = [ 67 ];
+      # The DNS forwarder answers on the same device, over UDP and TCP (a truncated answer is retried over TCP).
+      networking.firewall.interfaces.${guestIf} = {
+        allowedUDPPorts = [ 67 ] ++ optional cfg.dhcp.dnsForward 53;
+        allowedTCPPorts = optional cfg.dhcp.dnsForward 53;
+      };
       # The responder starts as root, binds port 67 and opens its packet socket (CAP_NET_RAW),
       # takes over leaseDir, then drops to dhcp.user and clears its bounding set
       # (netsetup/dhcp/dhcp_privs.c).  The directory is made for that user here; systemd's

@@ -23,10 +23,13 @@ build_packages=(
 # make check and .ci/run: fuzz targets and lint (clang, and its ASan/libFuzzer runtime, which
 # clang only recommends: a fresh Debian without it cannot link a fuzz target), tools the tests drive or compare
 # against, man page checks, the unit and Nix checks, valgrind and strace, and python3 (the
-# security suite holds the helper's locks and races its policy path with it).
+# security suite holds the helper's locks and races its policy path with it).  ISC dhclient,
+# dhcpcd and dig: test_dns_forward.sh (dhcpcd-base is dhcpcd without its service, so nothing
+# starts on the host; Ubuntu before 23.04 has only dhcpcd5, which also starts a daemon).
 test_packages=(
 	clang libclang-rt-dev clang-tidy cppcheck
 	jq busybox-static qemu-system-x86 qemu-system-common kea-admin dnsmasq-base
+	isc-dhcp-client dhcpcd-base bind9-dnsutils
 	man-db groff-base systemd nix-bin hyperfine valgrind strace binutils python3
 )
 

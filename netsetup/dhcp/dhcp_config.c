@@ -81,13 +81,30 @@ static void set_default_pool(struct dhcp_config *cfg)
 }
 
 /**
+ * sync_default_dns() - the default DNS server: the router address with the forwarder on, else DHCP_DEFAULT_DNS
+ * @cfg:	configuration
+ *
+ * Only while no DNS server was set: --dhcp-dns always wins.
+ */
+static void sync_default_dns(struct dhcp_config *cfg)
+{
+	if (!cfg->default_dns)
+		return;
+	if (cfg->dns_forward)
+		cfg->dns[0] = cfg->server.addr;
+	else
+		parse_addr(DHCP_DEFAULT_DNS, &cfg->dns[0]);
+	cfg->n_dns = 1;
+}
+
+/**
  * dhcp_config_defaults() - fill @cfg with what `redox-netsetup up --dhcp` serves unconfigured
  * @cfg:	configuration to fill
  *
  * tap0, 172.16.0.1/24, pool .2-.254, 52:54:00:12:34:56 bound to 172.16.0.2
- * (the MAC redox-run-net gives the guest), one hour leases, and a public DNS
- * resolver, because the host's own resolver is often 127.0.0.53, which a guest
- * cannot reach.
+ * (the MAC redox-run-net gives the guest), one hour leases, and the router
+ * address as DNS server, where the forwarder relays to the host's own
+ * resolvers (the host's is often 127.0.0.53, which a guest cannot reach).
  */
 void dhcp_config_defaults(struct dhcp_config *cfg)
 {
@@ -102,11 +119,12 @@ void dhcp_config_defaults(struct dhcp_config *cfg)
 	cfg->n_statics = 1;
 	cfg->lease_time = DHCP_DEFAULT_LEASE;
 	cfg->guest_leases = DHCP_DEFAULT_GUEST_LEASES;
-	parse_addr(DHCP_DEFAULT_DNS, &cfg->dns[0]);
-	cfg->n_dns = 1;
 	strcpy(cfg->lease_dir, DHCP_DEFAULT_LEASE_DIR);
 	strcpy(cfg->user, DHCP_DEFAULT_USER);
+	strcpy(cfg->resolv_conf, DHCP_DEFAULT_RESOLV_CONF);
 	cfg->default_ifaces = cfg->default_dns = cfg->default_pool = true;
+	cfg->dns_forward = true;
+	sync_default_dns(cfg);
 }
 
 /**
@@ -143,6 +161,7 @@ static const char *set_server(struct dhcp_config *cfg, const char *value)
 	if (p.len < DHCP_MIN_PREFIX)
 		return "the DHCP subnet may be at most a /16";
 	cfg->server = p;
+	sync_default_dns(cfg);
 	if (cfg->default_pool)
 		set_default_pool(cfg);
 	for (size_t i = cfg->n_statics; i-- > 0;) {
@@ -323,7 +342,8 @@ static const char *copy_name(char *dst, size_t size, const char *value)
  * dhcp_config_set() - apply one option, as the CLI's --dhcp-KEY VALUE would
  * @cfg:	configuration, filled by dhcp_config_defaults() first
  * @key:	interface, server, pool, static, dns, domain, mtu, lease-time,
- *		guest-leases, route, allow-relay, lease-dir, user or group
+ *		guest-leases, route, allow-relay, lease-dir, user, group,
+ *		dns-forward or resolv-conf
  * @value:	its value (see docs/dhcp.md)
  *
  * Return: NULL on success, otherwise a reason fit for an error message.
@@ -384,6 +404,18 @@ const char *dhcp_config_set(struct dhcp_config *cfg, const char *key, const char
 			return "allow-relay takes yes or no";
 		cfg->allow_relay = !strcmp(value, "yes");
 		return NULL;
+	}
+	if (!strcmp(key, "dns-forward")) {
+		if (strcmp(value, "yes") && strcmp(value, "no"))
+			return "dns-forward takes yes or no";
+		cfg->dns_forward = !strcmp(value, "yes");
+		sync_default_dns(cfg);
+		return NULL;
+	}
+	if (!strcmp(key, "resolv-conf")) {
+		if (value[0] != '/')
+			return "the resolv.conf path must be absolute";
+		return copy_name(cfg->resolv_conf, sizeof(cfg->resolv_conf), value);
 	}
 	if (!strcmp(key, "lease-dir")) {
 		if (value[0] != '/')

@@ -25,7 +25,8 @@
 #define DHCP_DEFAULT_SERVER	"172.16.0.1/24"
 #define DHCP_DEFAULT_POOL	"172.16.0.2-172.16.0.254"
 #define DHCP_DEFAULT_STATIC	"52:54:00:12:34:56=172.16.0.2"
-#define DHCP_DEFAULT_DNS	"1.1.1.1"
+#define DHCP_DEFAULT_DNS	"1.1.1.1"	/* with the DNS forwarder off */
+#define DHCP_DEFAULT_RESOLV_CONF "/etc/resolv.conf"
 #define DHCP_DEFAULT_LEASE	3600
 #define DHCP_DEFAULT_GUEST_LEASES 4	/* addresses one VM's TAP may hold (docs/dhcp.md, Starvation) */
 #define DHCP_DEFAULT_LEASE_DIR	"/var/lib/redox-net/dhcp"
@@ -71,6 +72,9 @@ struct dhcp_static {
  *			"interface" option replaces instead of extending
  * @default_dns:	the same for @dns
  * @default_pool:	the pool is the default one, which follows a new @server
+ * @dns_forward:	run the DNS forwarder on @server's address (netsetup/dns/), and
+ *			make that address the default DNS server
+ * @resolv_conf:	the file whose nameservers the forwarder relays to
  */
 struct dhcp_config {
 	char ifaces[DHCP_MAX_IFACES][RN_IFNAME_MAX + 1];
@@ -92,6 +96,8 @@ struct dhcp_config {
 	char user[DHCP_NAME_MAX];
 	char group[DHCP_NAME_MAX];
 	bool default_ifaces, default_dns, default_pool;
+	bool dns_forward;
+	char resolv_conf[PATH_MAX];
 };
 
 void dhcp_config_defaults(struct dhcp_config *cfg);

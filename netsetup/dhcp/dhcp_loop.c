@@ -24,6 +24,7 @@
 #include "netsetup/dhcp/dhcp_loop.h"
 #include "netsetup/dhcp/dhcp_privs.h"
 #include "netsetup/dhcp/dhcp_server.h"
+#include "netsetup/dns/dns_forward.h"
 
 #define BATCH		64	/* datagrams decided per group commit */
 #define RECV_MAX	2048	/* more than any DHCP datagram on a 1500 MTU link */
@@ -74,6 +75,7 @@ struct outgoing {
  * @n_out:	exchanges in @out
  * @drop_second: the second @drops counts malformed datagrams in
  * @drops:	malformed datagrams seen in @drop_second
+ * @dns:	the DNS forwarder (netsetup/dns/), or NULL when it is off
  */
 struct loop {
 	const struct dhcp_config *cfg;
@@ -88,6 +90,7 @@ struct loop {
 	size_t n_out;
 	time_t drop_second;
 	unsigned int drops;
+	struct dns_forward *dns;
 };
 
 /**
@@ -467,13 +470,15 @@ static void flush(struct loop *lp, int64_t now)
  */
 static void run(struct loop *lp)
 {
-	struct pollfd pfd[2] = {
+	struct pollfd pfd[2 + DNS_FORWARD_FDS_MAX] = {
 		{ .fd = lp->sock, .events = POLLIN },
 		{ .fd = lp->sigfd, .events = POLLIN },
 	};
 
 	for (;;) {
-		int n = poll(pfd, 2, POLL_MS);
+		/* The DNS forwarder's sockets follow the responder's two. */
+		size_t n_dns = lp->dns ? dns_forward_fds(lp->dns, pfd + 2, DNS_FORWARD_FDS_MAX) : 0;
+		int n = poll(pfd, 2 + n_dns, POLL_MS);
 		int64_t now = (int64_t)time(NULL);
 
 		if (n < 0 && errno != EINTR) {
@@ -497,6 +502,8 @@ static void run(struct loop *lp)
 				;
 			flush(lp, now);
 		}
+		if (lp->dns && n >= 0)
+			dns_forward_ready(lp->dns, pfd + 2, n_dns, now);
 	}
 }
 
@@ -523,7 +530,7 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 	uint32_t count;
 	uid_t uid;
 	gid_t gid;
-	int rc = RN_EXIT_FAILURE;
+	int rc = RN_EXIT_FAILURE, err;
 
 	if (why) {
 		log_err("DHCP configuration: %s", why);
@@ -542,6 +549,10 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 		goto out;
 	}
 	lp->frame_sock = open_frame_socket();
+	if (cfg->dns_forward && !(lp->dns = dns_forward_open(cfg, &err))) {
+		rc = err == EACCES ? RN_EXIT_PRIVILEGE : err == EADDRINUSE ? RN_EXIT_CONFLICT : rc;
+		goto out;
+	}
 	if (lease_store_open(&lp->leases, cfg->lease_dir, base, count, (int64_t)time(NULL)) ||
 	    (geteuid() == 0 && lease_store_chown(lp->leases, uid, gid)))
 		goto out;
@@ -567,6 +578,7 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 	rc = RN_EXIT_OK;
 out:
 	lease_store_close(lp->leases);
+	dns_forward_close(lp->dns);
 	if (lp->sock >= 0)
 		close(lp->sock);
 	if (lp->frame_sock >= 0)

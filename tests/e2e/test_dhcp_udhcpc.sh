@@ -29,7 +29,7 @@ G ip link set eth0 up
 
 check_status "a Redox-style client (one DISCOVER, only option 53) gets an OFFER" 0 G "$TOOLS/redox_dhcp_client" eth0
 check_output "it applied 172.16.0.2 and mask, router and DNS from the OFFER, each 4 bytes" \
-	"^applied 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 1\.1\.1\.1$"
+	"^applied 172\.16\.0\.2 mask 255\.255\.255\.0 router 172\.16\.0\.1 dns 172\.16\.0\.1$"
 check_output "its REQUEST (flags 0, no broadcast) was ACKed with 172.16.0.2" "^ack 172\.16\.0\.2$"
 
 cat >"$run/udhcpc.sh" <<'SCRIPT'

@@ -57,8 +57,8 @@ matrix=(
 	'{"enable":true,"owner":"nobody"}|'
 	'{"enable":true,"group":"nogroup","tap":"rnx0","queues":4,"uplink":"eth9","address":"172.16.9.1/24"}|'
 	'{"enable":true,"owner":"nobody","forwards":["tcp:2222:172.16.0.2:22","udp:5353:172.16.0.3:53"]}|"networking":{"nftables":{"enable":true}}'
-	'{"enable":true,"group":"nogroup","dhcp":{"enable":true}}|'
-	'{"enable":true,"owner":"nobody","dhcp":{"enable":true,"separateUnit":false,"dns":["1.1.1.1"],"leaseTime":600,"mtu":1400,"domain":"vm.test","routes":["10.9.0.0/16,172.16.0.254"]}}|'
+	'{"enable":true,"group":"nogroup","dhcp":{"enable":true,"resolvConf":"/etc/redox-net/resolv.conf"}}|'
+	'{"enable":true,"owner":"nobody","dhcp":{"enable":true,"separateUnit":false,"dnsForward":false,"dns":["1.1.1.1"],"leaseTime":600,"mtu":1400,"domain":"vm.test","routes":["10.9.0.0/16,172.16.0.254"]}}|'
 	'{"enable":true,"bridge":"rnbr0","dhcp":{"enable":true,"staticLeases":{"52:54:00:12:34:56":"172.16.0.2"}},"forwards":["tcp:2222:172.16.0.2:22"],"helper":{"group":"vmusers"}}|"networking":{"firewall":{"filterForward":true},"nftables":{"enable":true}},"systemd":{"network":{"enable":true}}'
 	'{"enable":true,"bridge":"rnbr1","queues":2,"settings":{"keep-forwarding":false}}|"networking":{"networkmanager":{"enable":true}}'
 	'{"enable":true,"macvtap":{"name":"rnmv0","link":"rnlink-0","mac":"52:54:00:ab:cd:ef","mode":"bridge"}}|'
@@ -125,6 +125,13 @@ for entry in "${matrix[@]}"; do
 	fi
 	if jt '.settings.dhcp.enable'; then
 		check "$short: UDP 67 is open on $guest in the NixOS firewall" jt ".firewall[\"$guest\"].allowedUDPPorts | index(67)"
+		if jt '.settings.dhcp.dnsForward != false'; then
+			check "$short: the DNS forwarder's 53/udp and 53/tcp are open on $guest" \
+				jt ".firewall[\"$guest\"] | (.allowedUDPPorts | index(53)) != null and .allowedTCPPorts == [53]"
+		else
+			check "$short: no port 53 on $guest with dnsForward = false" \
+				jt ".firewall[\"$guest\"] | (.allowedUDPPorts | index(53)) == null and (.allowedTCPPorts // []) == []"
+		fi
 		check "$short: the DHCP user $(jq -r .settings.dhcp.user "$j") is a system user, its lease dir made for it" \
 			jt '.settings.dhcp as $d | .users[$d.user].isSystemUser and (.tmpfiles | index("d \($d.leaseDir) 0750 \($d.user) \($d.group) -"))'
 		if jt '.dhcpUnit'; then
