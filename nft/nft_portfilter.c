@@ -30,6 +30,7 @@
  *   chain guest_ip4 { a first fragment to udp port 67: counter drop
  *                     udp dport 67 jump guest_dhcp
  *                     ip saddr 0.0.0.0 udp sport 68 dport 67 accept
+ *                     ip daddr 255.255.255.255 udp sport 68 dport 67 accept
  *                     iifname . ip saddr @guest_ip accept;  counter drop }
  *   chain guest_dhcp { iifname . @th,288,48 (chaddr) @guest_mac return;  counter drop }
  *   chain ports_out { type filter hook output priority -200; oifname "rn*" goto guest_out }
@@ -286,7 +287,7 @@ static size_t build_rules(const struct port_filter *pf, struct rb *out)
 {
 	const uint16_t eth_arp = htons(0x0806), eth_ip = htons(0x0800);
 	const uint16_t more_fragments = htons(0x2000);
-	static const uint32_t any_addr;
+	static const uint32_t any_addr, broadcast_addr = 0xffffffff;
 	static const uint8_t group_bit = 1;
 	size_t n = 0;
 	struct rb *b;
@@ -343,6 +344,15 @@ static size_t build_rules(const struct port_filter *pf, struct rb *out)
 		b = &out[n++], *b = rb_new("guest_ip4");
 		rb_payload(b, NFT_PAYLOAD_NETWORK_HEADER, 12, 4, NFT_REG_1);
 		rb_cmp(b, NFT_CMP_EQ, &any_addr, 4);
+		rb_udp_ports(b, 68, 67);
+		rb_verdict(b, NF_ACCEPT, NULL);
+		/* Redox's client writes the offered address to its NIC before it sends its
+		 * REQUEST, so the REQUEST leaves from an address @guest_ip has not learned yet:
+		 * the ACK it asks for is what teaches it.  Its chaddr is already the port's
+		 * own (guest_dhcp), and a limited broadcast never leaves the host. */
+		b = &out[n++], *b = rb_new("guest_ip4");
+		rb_payload(b, NFT_PAYLOAD_NETWORK_HEADER, 16, 4, NFT_REG_1);
+		rb_cmp(b, NFT_CMP_EQ, &broadcast_addr, 4);
 		rb_udp_ports(b, 68, 67);
 		rb_verdict(b, NF_ACCEPT, NULL);
 	}

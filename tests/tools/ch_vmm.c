@@ -423,16 +423,28 @@ struct frame_link {
 	uint8_t *reply;
 	size_t size, len;
 	uint32_t xid;
+	struct in_addr src;
 };
 
-/* The DHCP datagram after a zeroed virtio-net header, in a client's frame (wire_frame()). */
+/* The DHCP datagram after a zeroed virtio-net header, in a client's frame (wire_frame_from()). */
 static int frame_send(void *ctx, struct wire *w)
 {
 	const struct frame_link *fl = ctx;
 	uint8_t f[VNET_HDR + WIRE_FRAME_HEADERS + sizeof(w->b)];
 
 	memset(f, 0, VNET_HDR);
-	return write(fl->vm->fds[0], f, VNET_HDR + wire_frame(f + VNET_HDR, fl->vm->mac, w)) < 0 ? -1 : 0;
+	return write(fl->vm->fds[0], f,
+		     VNET_HDR + wire_frame_from(f + VNET_HDR, fl->vm->mac, fl->src, w)) < 0 ? -1 : 0;
+}
+
+/* frame_apply() - the offered address becomes the source of the REQUEST, as in Redox */
+static int frame_apply(void *ctx, struct in_addr addr, struct in_addr mask)
+{
+	struct frame_link *fl = ctx;
+
+	(void)mask;
+	fl->src = addr;
+	return 0;
 }
 
 /* A UDP datagram to port 68 carrying a BOOTREPLY for our xid; copied to the link. */
@@ -467,7 +479,7 @@ static ssize_t frame_reply(void *ctx, uint32_t xid, uint8_t *buf, size_t size)
 static int lease_like_redox(const struct vm *vm, bool any, struct in_addr *yiaddr)
 {
 	struct frame_link fl = { .vm = vm };
-	struct wire_link link = { frame_send, frame_reply, &fl };
+	struct wire_link link = { frame_send, frame_reply, &fl, frame_apply };
 	struct wire_lease lease;
 
 	if (wire_redox_client(&link, vm->mac, (uint32_t)getpid(), &lease))

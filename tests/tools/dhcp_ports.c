@@ -178,7 +178,7 @@ int main(int argc, char *argv[])
 {
 	static const uint8_t off_subnet[4] = { 10, 0, 0, 5 };
 	struct ports p = { .fd = { -1, -1 }, .name = { "A", "B" }, .wait_ms = WAIT_MS };
-	struct wire_link link = { send_once, first_reply, &p };
+	struct wire_link link = { send_once, first_reply, &p, NULL };
 	bool tap_mode = argc == 3 && !strcmp(argv[1], "-");
 	uint8_t buf[1500];
 	struct wire_lease lease;

@@ -161,17 +161,20 @@ static inline uint16_t wire_checksum(const uint8_t *p, size_t len)
 }
 
 /**
- * wire_frame() - @w in the frame a client with no address sends it in
+ * wire_frame_from() - @w in a broadcast frame from IPv4 address @src
  * @f:		at least WIRE_FRAME_HEADERS + @w->len bytes
  * @mac:	the client's MAC, the frame's source
+ * @src:	the IPv4 source: 0.0.0.0 for a client with no address, or the
+ *		address a client such as Redox's applied from its OFFER
  * @w:		datagram, END already appended
  *
- * Ethernet broadcast, IPv4 0.0.0.0 -> 255.255.255.255, UDP 68 -> 67 with no
+ * Ethernet broadcast, IPv4 @src -> 255.255.255.255, UDP 68 -> 67 with no
  * UDP checksum (0, which RFC 768 allows).
  *
  * Return: the frame's length.
  */
-static inline size_t wire_frame(uint8_t *f, const uint8_t mac[6], const struct wire *w)
+static inline size_t wire_frame_from(uint8_t *f, const uint8_t mac[6], struct in_addr src,
+				     const struct wire *w)
 {
 	uint8_t *ip = f + 14, *udp = ip + 20;
 	size_t ulen = 8 + w->len;
@@ -184,6 +187,7 @@ static inline size_t wire_frame(uint8_t *f, const uint8_t mac[6], const struct w
 	wire_put16(ip + 2, (uint16_t)(20 + ulen));
 	ip[8] = 64;
 	ip[9] = 17;
+	memcpy(ip + 12, &src, 4);
 	memset(ip + 16, 0xff, 4);
 	wire_put16(ip + 10, wire_checksum(ip, 20));
 	wire_put16(udp, 68);
@@ -191,6 +195,12 @@ static inline size_t wire_frame(uint8_t *f, const uint8_t mac[6], const struct w
 	wire_put16(udp + 4, (uint16_t)ulen);
 	memcpy(udp + 8, w->b, w->len);
 	return WIRE_FRAME_HEADERS + w->len;
+}
+
+/* wire_frame() - @w in the frame a client with no address sends it in (wire_frame_from() 0.0.0.0) */
+static inline size_t wire_frame(uint8_t *f, const uint8_t mac[6], const struct wire *w)
+{
+	return wire_frame_from(f, mac, (struct in_addr){ 0 }, w);
 }
 
 /**
@@ -221,12 +231,16 @@ static inline const uint8_t *wire_frame_reply(const uint8_t *e, size_t len, size
  * @send_once:	send @w (END is appended by the caller) to port 67 by broadcast; 0 or -1
  * @first_reply: the first BOOTREPLY for @xid within the client's wait, copied to @buf;
  *		its length, or -1
- * @ctx:	passed to both
+ * @ctx:	passed to each
+ * @apply:	give the client the OFFER's address and mask before its REQUEST, as
+ *		Redox does (its REQUEST then leaves from that address), or NULL;
+ *		0 or -1
  */
 struct wire_link {
 	int (*send_once)(void *ctx, struct wire *w);
 	ssize_t (*first_reply)(void *ctx, uint32_t xid, uint8_t *buf, size_t size);
 	void *ctx;
+	int (*apply)(void *ctx, struct in_addr addr, struct in_addr mask);
 };
 
 /**
@@ -318,6 +332,12 @@ static inline int wire_redox_client(const struct wire_link *link, const uint8_t 
 	wire_print_addr("router", lease->router);
 	wire_print_addr("dns", lease->dns);
 	printf("\n");
+	/* Redox writes the address to its interface here, so its REQUEST, sent from a socket
+	 * bound to 0.0.0.0, leaves with the offered address as its source. */
+	if (link->apply && link->apply(link->ctx, lease->addr, lease->mask)) {
+		printf("FAIL: could not apply %s\n", inet_ntoa(lease->addr));
+		return 1;
+	}
 	wire_request(&w, 3, xid, mac, false);	/* REQUEST: flags 0, ciaddr 0, 53, 50, 54 */
 	wire_opt(&w, 50, &lease->addr, 4);
 	wire_opt(&w, 54, &lease->server, 4);

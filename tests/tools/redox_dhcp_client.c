@@ -5,7 +5,8 @@
  * One DISCOVER with the broadcast flag and option 53 alone, never sent again;
  * the first reply for its transaction is the OFFER, whose address and options
  * 1, 3 and 6 (4 bytes each) it applies before it sends one REQUEST with flags
- * 0, ciaddr 0 and options 53, 50 and 54; the answer to that is reported, not
+ * 0, ciaddr 0 and options 53, 50 and 54, from the applied address (kernel-side,
+ * the address is set on IFACE); the answer to that is reported, not
  * checked (tests/tools/dhcp_wire.h, wire_redox_client()).  It prints
  *
  *   offer A server S
@@ -53,12 +54,16 @@
  * @tap:	@fd is a TAP: datagrams travel in Ethernet frames
  * @mac:	the client's MAC (the frames' source)
  * @wait_ms:	how long each reply is waited for
+ * @ifname:	the NIC in kernel-side mode
+ * @src:	the address applied from the OFFER: the source of the REQUEST
  */
 struct client {
 	int fd;
 	bool tap;
 	uint8_t mac[6];
 	int wait_ms;
+	const char *ifname;
+	struct in_addr src;
 };
 
 /* Return: milliseconds on the monotonic clock. */
@@ -141,8 +146,47 @@ static int send_once(void *ctx, struct wire *w)
 	uint8_t f[WIRE_FRAME_HEADERS + sizeof(w->b)];
 
 	if (c->tap)
-		return write(c->fd, f, wire_frame(f, c->mac, w)) < 0 ? -1 : 0;
+		return write(c->fd, f, wire_frame_from(f, c->mac, c->src, w)) < 0 ? -1 : 0;
 	return sendto(c->fd, w->b, w->len, 0, (struct sockaddr *)&to, sizeof(to)) < 0 ? -1 : 0;
+}
+
+/**
+ * apply() - what Redox does with its OFFER before the REQUEST: the address goes on the NIC
+ * @ctx:	client
+ * @addr:	the offered address
+ * @mask:	option 1, or 0.0.0.0 when it was not applied
+ *
+ * Redox writes "ADDR/LEN" to its interface; its REQUEST, from a socket bound to
+ * 0.0.0.0, then leaves with ADDR as its IPv4 source.  In VM mode the frames
+ * carry it; kernel-side, the address is set on the NIC (SIOCSIFADDR) and the
+ * kernel picks it as the source.
+ *
+ * Return: 0, or -1 after saying why.
+ */
+static int apply(void *ctx, struct in_addr addr, struct in_addr mask)
+{
+	struct client *c = ctx;
+	struct ifreq ifr = { 0 };
+	struct sockaddr_in *sin = (struct sockaddr_in *)&ifr.ifr_addr;
+
+	c->src = addr;
+	if (c->tap)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", c->ifname);
+	sin->sin_family = AF_INET;
+	sin->sin_addr = addr;
+	if (ioctl(c->fd, SIOCSIFADDR, &ifr) < 0) {
+		perror("redox_dhcp_client: SIOCSIFADDR");
+		return -1;
+	}
+	if (mask.s_addr) {
+		sin->sin_addr = mask;
+		if (ioctl(c->fd, SIOCSIFNETMASK, &ifr) < 0) {
+			perror("redox_dhcp_client: SIOCSIFNETMASK");
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* first_reply() - Return: length of the first BOOTREPLY for @xid within the wait, or -1 */
@@ -184,7 +228,7 @@ int main(int argc, char *argv[])
 {
 	struct client c = { .fd = -1, .wait_ms = WAIT_MS_DEFAULT,
 			    .mac = { 0x52, 0x54, 0x00, 0x12, 0x34, 0x56 } };
-	struct wire_link link = { send_once, first_reply, &c };
+	struct wire_link link = { send_once, first_reply, &c, apply };
 	const char *tap = NULL, *bridge = NULL, *iface = NULL;
 	struct wire_lease lease;
 	unsigned long long ms;
@@ -219,6 +263,7 @@ int main(int argc, char *argv[])
 	}
 	if (!tap == !iface || (bridge && !tap))
 		return usage();
+	c.ifname = iface;
 	if (tap ? open_vm(&c, tap, bridge) : open_udp(&c, iface))
 		return 2;
 	return wire_redox_client(&link, c.mac, (uint32_t)now_ms() ^ (uint32_t)getpid() << 16, &lease);
