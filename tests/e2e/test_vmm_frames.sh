@@ -59,8 +59,10 @@ check "up --dhcp for the Redox-style lease" netsetup up --owner 0 --dhcp --lease
 LAST_OUTPUT=$(NS setpriv --reuid=65534 --regid=65534 --clear-groups env REDOX_NET_HELPER="$HELPER" \
 	CH_BIN="$TOOLS/ch_vmm" CH_VMM_DHCP=redox "$BIN/redox-run-net" --disk "$img" 2>&1); rc=$?
 ok $rc "the VMM leases its address on fd 3 the way Redox's client does, then pings the host"
-check_output "... the first reply to the one DISCOVER is an OFFER of 172.16.0.2" "^offer 172.16.0.2$"
-check_output "... the ACK carries mask, router and DNS, each exactly 4 bytes" "^ack 172.16.0.2 mask 255.255.255.0 router 172.16.0.1 dns "
+check_output "... the first reply to the one DISCOVER is an OFFER of 172.16.0.2" "^offer 172.16.0.2 server 172.16.0.1$"
+check_output "... the OFFER carries mask, router and DNS, each exactly 4 bytes, applied before the REQUEST" \
+	"^applied 172.16.0.2 mask 255.255.255.0 router 172.16.0.1 dns 172.16.0.1$"
+check_output "... its REQUEST, sent from 172.16.0.2, was ACKed" "^ack 172.16.0.2$"
 check_output "... and the frames that follow get answers" "ICMP: echo reply from 172.16.0.1"
 check "the lease is on disk" grep -q "52:54:00:12:34:56" "$run/leases/leases"
 netsetup down >/dev/null 2>&1
