@@ -113,6 +113,28 @@ if [ "$(q .dhcpUnit)" = true ]; then
 	t "... and keeps running" kill -0 "$dpid"
 	t "... as $(sv .dhcp.user) after the bind" test "$(ps -o uid= -p "$dpid" | tr -d ' ')" = "$(id -u "$(sv .dhcp.user)")"
 	kill "$dpid"; wait "$dpid" 2>/dev/null
+
+	# The same ExecStart as systemd starts it: behind the generated redox-net-dhcp.socket,
+	# whose port systemd-socket-activate holds (PID 1 is not systemd here).  It execs the
+	# responder on the first datagram; PassPacketInfo= has no equivalent there, so a wake-up
+	# datagram goes first, then a Redox-style VM sends its one DISCOVER (on a bridge, from a
+	# port named outside rn*, which the port filter would hold to the helper's MAC binding).
+	listen=$(q '.dhcpSocket.listenDatagrams[0]')
+	systemd-socket-activate --datagram -l "$listen" $dstart >"$WORK/dhcp-sa.out" 2>&1 &
+	dpid=$!
+	for _ in $(seq 50); do ss -Hlun 'sport = :67' | grep -q . && break; sleep 0.1; done
+	t "redox-net-dhcp.socket's $listen is held for the unit" sh -c "ss -Hlun 'sport = :67' | grep -q ."
+	echo wake >/dev/udp/127.0.0.1/67
+	for _ in $(seq 50); do
+		[ "$(ps -o uid= -p "$dpid" | tr -d ' ')" = "$(id -u "$(sv .dhcp.user)")" ] && break; sleep 0.1
+	done
+	t "... the unit's responder took the socket and runs as $(sv .dhcp.user)" \
+		test "$(ps -o uid= -p "$dpid" | tr -d ' ')" = "$(id -u "$(sv .dhcp.user)")"
+	if [ "$kind" = bridge ]; then vm=(--tap unitvm0 --bridge "$br"); else vm=(--tap "$tap"); fi
+	t "... a Redox-style VM on $dev gets its lease on its one DISCOVER, through the socket" \
+		sh -c "'$TOOLS/redox_dhcp_client' --wait 5000 ${vm[*]} | grep -q '^ack '"
+	kill "$dpid"; wait "$dpid" 2>/dev/null
+	ip link del unitvm0 2>/dev/null
 fi
 
 t "ExecStop ($stop) succeeds" $stop
