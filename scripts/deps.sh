@@ -9,8 +9,9 @@
 # Runs as root on a fresh machine (no sudo needed).  When everything is installed it does
 # not touch apt at all; otherwise it runs `apt-get update` once and installs only what is
 # missing.  It also loads tun and nf_tables, which the tests and `up` need, when they are
-# modules.  Every name exists on Debian 12 and on Ubuntu 22.04 and later (nix-bin, hyperfine
-# and kea-admin are in Ubuntu's universe component).
+# modules.  Every name exists on Debian 12.  On Ubuntu every name but dhcpcd-base exists from
+# 22.04 on (nix-bin, hyperfine and kea-admin are in its universe component); 22.04 has only
+# dhcpcd5 (see test_packages).
 set -euo pipefail
 
 # make, make demo: the compiler, the libraries the programs link (cmocka: `make` builds the
