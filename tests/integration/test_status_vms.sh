@@ -218,7 +218,7 @@ printf '%s\nrelease 02:00:00:ff:fe:01 %s\n' "$journal" "$ip1" >"$run/alt/leases"
 check "VM 1's lease released: VM 1 has no address" row rn1ekes1 "p['address'] is None"
 printf '%s\nbind 02:00:00:ff:fe:77 %s %s x\n' "$journal" "$ip1" $((now + 600)) >"$run/alt/leases"; alt
 check "VM 1's address bound to another MAC since: VM 1 has no address" row rn1ekes1 "p['address'] is None"
-printf '%s\nbind 02:00:00:ff:fe:01 172.16.0.250 %s x' "$journal" $((now + 600)) >"$run/alt/leases"; alt
+printf '%s\nbind 02:00:00:ff:fe:01 172.16.0.250 %s xx' "$journal" $((now + 600)) >"$run/alt/leases"; alt
 check "a torn last line rebinding VM 1 is left out: VM 1 keeps $ip1, lease_torn" \
 	row rn1ekes1 "p['address'] == '$ip1' and json.load(open(sys.argv[1]))['lease_torn'] is True"
 NS ip link set tapp0 alias "redox-net uid=65534"; alt
