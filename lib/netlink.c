@@ -42,6 +42,7 @@ static int nle_to_errno(int nle)
 	case NLE_NOMEM:		return -ENOMEM;
 	case NLE_RANGE:		return -ERANGE;
 	case NLE_AF_NOSUPPORT:	return -EAFNOSUPPORT;
+	case NLE_DUMP_INTR:	return -EAGAIN;
 	default:		return -EIO;
 	}
 }
@@ -274,13 +275,22 @@ int link_query(struct nl_sock *sk, const char *name, struct link_state *out)
  * @out:	array of devices, to be freed by the caller
  * @count:	number of devices in @out
  *
- * Return: 0 or a negative errno.
+ * A device made or removed during the dump makes the kernel flag it as
+ * interrupted (NLM_F_DUMP_INTR; libnl reads it to its end first): the dump
+ * is taken again, so a list is one consistent view even while VMs come and go.
+ *
+ * Return: 0, -EAGAIN if every dump was interrupted, or another negative errno.
  */
 int link_list(struct nl_sock *sk, struct link_state **out, size_t *count)
 {
 	struct link_collect c = { 0 };
 	int err = link_request(sk, NULL, &c);
 
+	for (int tries = 1; err == -EAGAIN && tries < 20; tries++) {
+		free(c.items);
+		memset(&c, 0, sizeof(c));
+		err = link_request(sk, NULL, &c);
+	}
 	if (err) {
 		free(c.items);
 		return err;

@@ -160,9 +160,19 @@ static void print_table(const struct netsetup_config *cfg, const struct journal 
 	for (size_t i = 0; i < j->count; i++)
 		printf("%-8s %-24s %-8s %s\n", journal_kind_name(objs[i].rec.kind),
 		       objs[i].rec.object, objs[i].present ? "present" : "MISSING", objs[i].detail);
-	for (size_t i = 0; i < nextra; i++)
+	for (size_t i = 0; i < nextra; i++) {
+		const struct vm_port *port = vm_ports_find(ports, extra[i]);
+
+		/* A running VM's port is listed with the ports below; telling
+		 * the user that down --all removes it would invite him to cut
+		 * the VM off.  One no VM has attached to is a leftover. */
+		if (port && port->queues)
+			continue;
 		printf("%-8s %-24s %-8s %s\n", "device", extra[i], "present",
-		       "not in the journal: 'redox-netsetup down --all' removes it");
+		       port ? "a guest port no VM holds, not in the journal: "
+			      "'redox-netsetup down --all' removes it" :
+			      "not in the journal: 'redox-netsetup down --all' removes it");
+	}
 	for (size_t i = 0; i < fw->n; i++)
 		printf("%-8s %-24s %-8s %s\n", "forward", fw->text[i], "present",
 		       "DNAT in " RN_NFT_JOURNAL_OBJECT);
@@ -211,9 +221,11 @@ int status_main(int argc, char *argv[])
 	}
 	sk = nl_route_open();
 	objs = calloc(j.count + 1, sizeof(*objs));
-	if (!sk || !objs || link_list(sk, &links, &nlinks) ||
-	    !(extra = calloc(nlinks + 1, IFNAMSIZ))) {
-		log_err("cannot read the network state: %s", strerror(errno ? errno : ENOMEM));
+	err = !sk ? (errno ? errno : EIO) : !objs ? ENOMEM : -link_list(sk, &links, &nlinks);
+	if (!err && !(extra = calloc(nlinks + 1, IFNAMSIZ)))
+		err = ENOMEM;
+	if (err) {
+		log_err("cannot read the network state: %s", strerror(err));
 		rc = RN_EXIT_FAILURE;
 		goto out;
 	}

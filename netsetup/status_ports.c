@@ -13,10 +13,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/if_tun.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <sys/pidfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -124,21 +128,78 @@ static bool fd_tun_name(const char *pid, const char *fd, char out[IFNAMSIZ])
 	return true;
 }
 
-/* add_holder() - note that process @pid holds a queue of @p, once per process */
-static void add_holder(struct vm_port *p, int pid, const char *pidtext)
+/**
+ * struct holder_scan - one process being looked at, and the namespace to compare with
+ * @pid:	its pid
+ * @pidtext:	the same, as in /proc
+ * @pidfd:	a pidfd for it, opened on its first TUN fd; -1 before, or if it failed
+ * @own_ns:	status's own network namespace (st_dev, st_ino of /proc/self/ns/net)
+ */
+struct holder_scan {
+	int pid;
+	const char *pidtext;
+	int pidfd;
+	struct stat own_ns;
+};
+
+/**
+ * fd_netns() - whether a process's TUN fd is attached to a device of status's namespace
+ * @s:		the process
+ * @fd:		the fd's number in it
+ *
+ * fdinfo names the device but not its namespace.  A duplicate of the very
+ * file, taken with pidfd_getfd() (ptrace access: root, or the process's own
+ * user where ptrace rules allow), answers TUNGETDEVNETNS with the device's
+ * namespace (CAP_NET_ADMIN over it).  The duplicate is closed at once: it
+ * shares the holder's queue and attaches nothing; reading it changes nothing.
+ *
+ * Return: 1 if the device is in status's namespace, 0 if it is in another,
+ * -1 if that could not be told (no access).
+ */
+static int fd_netns(struct holder_scan *s, int fd)
+{
+	struct stat st;
+	int dup, ns, rc;
+
+	if (s->pidfd < 0)
+		s->pidfd = pidfd_open(s->pid, 0);
+	if (s->pidfd < 0)
+		return -1;
+	dup = pidfd_getfd(s->pidfd, fd, 0);
+	if (dup < 0)
+		return -1;
+	ns = ioctl(dup, TUNGETDEVNETNS);
+	close(dup);
+	if (ns < 0)
+		return -1;
+	rc = fstat(ns, &st) ? -1 : st.st_dev == s->own_ns.st_dev && st.st_ino == s->own_ns.st_ino;
+	close(ns);
+	return rc;
+}
+
+/**
+ * add_holder() - note that a process holds a queue of @p, once per process
+ * @p:		the port
+ * @s:		the process
+ * @verified:	its fd was shown to be attached to this namespace's @p
+ */
+static void add_holder(struct vm_port *p, const struct holder_scan *s, bool verified)
 {
 	char path[300], comm[64];
 	unsigned int shown = p->nholders < VM_PORT_HOLDERS ? p->nholders : VM_PORT_HOLDERS;
 
 	for (unsigned int i = 0; i < shown; i++)
-		if (p->holders[i].pid == pid)
+		if (p->holders[i].pid == s->pid) {
+			p->holders[i].verified |= verified;
 			return;
+		}
 	if (p->nholders++ >= VM_PORT_HOLDERS)
 		return;
-	snprintf(path, sizeof(path), "/proc/%s/comm", pidtext);
+	snprintf(path, sizeof(path), "/proc/%s/comm", s->pidtext);
 	if (read_line(path, comm, sizeof(comm)))
 		strcpy(comm, "?");
-	p->holders[p->nholders - 1].pid = pid;
+	p->holders[p->nholders - 1].pid = s->pid;
+	p->holders[p->nholders - 1].verified = verified;
 	snprintf(p->holders[p->nholders - 1].comm, sizeof(p->holders[0].comm), "%s", comm);
 }
 
@@ -147,15 +208,17 @@ static void add_holder(struct vm_port *p, int pid, const char *pidtext)
  * @pid:	its pid, as text
  * @ports:	the ports
  *
- * Matched by name alone: fdinfo does not say which namespace the device is
- * in, and a VMM often runs elsewhere than its TAP (the relay test tool sits
- * in the guest's), so a process holding a TAP of the same name in another
- * namespace is listed too.
+ * Matched by name from fdinfo, then by namespace through fd_netns(): the
+ * process's own namespace says nothing, since a VMM often runs elsewhere
+ * than its TAP (the relay test tool sits in the guest's).  A fd shown to be
+ * another namespace's device of the same name is not a holder; one that
+ * could not be checked is listed, unverified.
  *
  * Return: false if its fds could not be read for lack of permission.
  */
-static bool scan_process(const char *pid, struct vm_ports *ports)
+static bool scan_process(const char *pid, const struct stat *own_ns, struct vm_ports *ports)
 {
+	struct holder_scan s = { .pidtext = pid, .pidfd = -1, .own_ns = *own_ns };
 	unsigned long long v;
 	char path[300];
 	struct dirent *e;
@@ -163,12 +226,15 @@ static bool scan_process(const char *pid, struct vm_ports *ports)
 
 	if (decimal_parse(pid, INT32_MAX, &v))
 		return true;
+	s.pid = (int)v;
 	snprintf(path, sizeof(path), "/proc/%s/fd", pid);
 	d = opendir(path);
 	if (!d)
 		return errno != EACCES && errno != EPERM;
 	while ((e = readdir(d))) {
 		char link[600], target[32], dev[IFNAMSIZ];
+		unsigned long long fd;
+		int here = -2;
 		ssize_t n;
 
 		if (e->d_name[0] == '.')
@@ -178,13 +244,21 @@ static bool scan_process(const char *pid, struct vm_ports *ports)
 		if (n <= 0)
 			continue;
 		target[n] = '\0';
-		if (strcmp(target, "/dev/net/tun") || !fd_tun_name(pid, e->d_name, dev))
+		if (strcmp(target, "/dev/net/tun") || !fd_tun_name(pid, e->d_name, dev) ||
+		    decimal_parse(e->d_name, INT32_MAX, &fd))
 			continue;
-		for (size_t i = 0; i < ports->n; i++)
-			if (!strcmp(ports->port[i].name, dev))
-				add_holder(&ports->port[i], (int)v, pid);
+		for (size_t i = 0; i < ports->n; i++) {
+			if (strcmp(ports->port[i].name, dev))
+				continue;
+			if (here == -2)
+				here = fd_netns(&s, (int)fd);
+			if (here)
+				add_holder(&ports->port[i], &s, here == 1);
+		}
 	}
 	closedir(d);
+	if (s.pidfd >= 0)
+		close(s.pidfd);
 	return true;
 }
 
@@ -198,11 +272,12 @@ static bool scan_process(const char *pid, struct vm_ports *ports)
  */
 static void scan_holders(struct vm_ports *ports)
 {
+	struct stat own_ns;
 	struct dirent *e;
 	DIR *d;
 
 	ports->holders_complete = false;
-	if (!ports->n)
+	if (!ports->n || stat("/proc/self/ns/net", &own_ns))
 		return;
 	d = opendir("/proc");
 	if (!d)
@@ -210,7 +285,7 @@ static void scan_holders(struct vm_ports *ports)
 	ports->holders_complete = true;
 	while ((e = readdir(d)))
 		if (e->d_name[0] >= '1' && e->d_name[0] <= '9' &&
-		    !scan_process(e->d_name, ports))
+		    !scan_process(e->d_name, &own_ns, ports))
 			ports->holders_complete = false;
 	closedir(d);
 }
@@ -343,8 +418,8 @@ void vm_ports_print_json(const struct vm_ports *p)
 		printf(", \"queues\": %u, \"holders\": [", v->queues);
 		for (unsigned int h = 0; h < v->nholders && h < VM_PORT_HOLDERS; h++) {
 			escape_json(comm, sizeof(comm), v->holders[h].comm);
-			printf("%s{\"pid\": %d, \"comm\": \"%s\"}", h ? ", " : "", v->holders[h].pid,
-			       comm);
+			printf("%s{\"pid\": %d, \"comm\": \"%s\", \"verified\": %s}", h ? ", " : "",
+			       v->holders[h].pid, comm, v->holders[h].verified ? "true" : "false");
 		}
 		printf("], \"holders_total\": %u}", v->nholders);
 	}
@@ -358,6 +433,7 @@ void vm_ports_print_json(const struct vm_ports *p)
 void vm_ports_print_table(const struct vm_ports *p)
 {
 	time_t now = time(NULL);
+	bool unverified = false;
 
 	if (!p->n)
 		return;
@@ -387,8 +463,11 @@ void vm_ports_print_table(const struct vm_ports *p)
 				snprintf(exp, sizeof(exp), "expired");
 		}
 		if (v->nholders)
-			snprintf(holder, sizeof(holder), "%d(%s)%s", v->holders[0].pid,
-				 v->holders[0].comm, v->nholders > 1 ? "+" : "");
+			snprintf(holder, sizeof(holder), "%d(%s)%s%s", v->holders[0].pid,
+				 v->holders[0].comm, v->holders[0].verified ? "" : "?",
+				 v->nholders > 1 ? "+" : "");
+		for (unsigned int h = 0; h < v->nholders && h < VM_PORT_HOLDERS; h++)
+			unverified |= !v->holders[h].verified;
 		printf("%-15s %-10s %-4s %-16s %-17s %-15s %-12s %s\n", v->name,
 		       v->bridge[0] ? v->bridge : "(pool)", slot, owner, mac, ip, exp, holder);
 		if (v->has_recorded && (!v->has_kernel || v->kernel != v->recorded)) {
@@ -406,6 +485,24 @@ void vm_ports_print_table(const struct vm_ports *p)
 		       !strcmp(p->leases, "unreadable") ? " (the responder's user and root may read it)" : "");
 	if (!p->holders_complete)
 		printf("holders: only your own processes could be looked at\n");
+	if (unverified)
+		printf("holders marked ? are matched by the TAP's name only: root can tell whether "
+		       "theirs is this namespace's\n");
+}
+
+/**
+ * vm_ports_find() - the guest port named @name, if vm_ports_collect() found one
+ * @p:		the ports
+ * @name:	a device name
+ *
+ * Return: the port, or NULL.
+ */
+const struct vm_port *vm_ports_find(const struct vm_ports *p, const char *name)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!strcmp(p->port[i].name, name))
+			return &p->port[i];
+	return NULL;
 }
 
 /**

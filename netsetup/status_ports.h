@@ -18,10 +18,13 @@ struct nl_sock;
  * struct vm_port_holder - a process holding one of a port's queue fds
  * @pid:	its pid
  * @comm:	its command (/proc/PID/comm)
+ * @verified:	its fd was shown to be attached to the port in status's namespace;
+ *		false: matched by name alone (no access to check)
  */
 struct vm_port_holder {
 	int pid;
 	char comm[16];
+	bool verified;
 };
 
 /**
@@ -83,6 +86,7 @@ struct vm_ports {
 int vm_ports_collect(struct nl_sock *sk, const struct link_state *links, size_t nlinks,
 		     const char *lease_dir, struct vm_ports *out);
 bool vm_ports_is_port(const struct link_state *l);
+const struct vm_port *vm_ports_find(const struct vm_ports *p, const char *name);
 void vm_ports_print_json(const struct vm_ports *p);
 void vm_ports_print_table(const struct vm_ports *p);
 void vm_ports_free(struct vm_ports *p);

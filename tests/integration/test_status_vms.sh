@@ -80,19 +80,39 @@ pid5=$(for p in $(ip netns pids "$ns"); do
 	[ "$(cat "/proc/$p/comm" 2>/dev/null)" = tap_ioctl_vmm ] && echo "$p"; done | head -1)
 NS ip neigh replace 172.16.0.77 lladdr 52:54:00:aa:bb:cc dev tapp0 nud permanent
 
+# A process in another namespace holding a TAP of VM 1's name: fdinfo names the device only,
+# so only the device's namespace tells it apart from VM 1's holder.
+other=$(netns_new stoth)
+(exec ip netns exec "$other" python3 -c '
+import fcntl, os, struct, time
+fd = os.open("/dev/net/tun", os.O_RDWR)
+fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", b"rn1ekes1", 0x0002 | 0x1000))  # TUNSETIFF TAP
+print("ready", flush=True)
+time.sleep(600)') >"$run/other.out" 2>&1 &
+pid6=$!; at_exit "kill $pid6"
+for _ in $(seq 50); do grep -q ready "$run/other.out" && break; sleep 0.1; done
+check "a process in another namespace holds a TAP named rn1ekes1 too" grep -q ready "$run/other.out"
+# A device of redox-net's group that is no guest port, for the table's down --all hint.
+NS ip link add rnxd0 type bridge
+NS ip link set rnxd0 group $((0x72786e))
+
 check_status "status --json as root exits 0" 0 status_json
 json=$LAST_OUTPUT
 printf '%s\n' "$json" >"$run/status.json"
 now=$(date +%s)
-# row NAME PYTHON-EXPR: the port's JSON row (as p) satisfies the expression.
+# row NAME PYTHON-EXPR: the port's JSON row (as p) in $ROW_JSON (default the last root run)
+# satisfies the expression; held(pid, comm[, verified]) says p lists that holder.
 row() {
-	python3 - "$run/status.json" "$1" "$2" <<'EOF'
+	python3 - "${ROW_JSON:-$run/status.json}" "$1" "$2" <<'EOF'
 import json, sys
 doc = json.load(open(sys.argv[1]))
 rows = [p for p in doc["vm_ports"] if p["name"] == sys.argv[2]]
 if len(rows) != 1:
     sys.exit("no single row for %s: %s" % (sys.argv[2], doc["vm_ports"]))
 p = rows[0]
+def held(pid, comm, verified=True):
+    return any(h["pid"] == pid and h["comm"] == comm and
+               (verified is None or h["verified"] is verified) for h in p["holders"])
 if not eval(sys.argv[3]):
     sys.exit("row: %s" % p)
 EOF
@@ -104,19 +124,21 @@ check "VM 1's row: guest MAC 02:00:00:ff:fe:01, derived from the name" row rn1ek
 check "VM 1's row: its leased address $ip1, expiring within the lease time" row rn1ekes1 \
 	"p['address'] == '$ip1' and $now < p['expires'] <= $now + 3600 + 5"
 check "VM 1's row: held by pid $pid1 (relay)" row rn1ekes1 \
-	"{'pid': $pid1, 'comm': 'relay'} in p['holders'] and p['queues'] == 1"
+	"held($pid1, 'relay') and p['queues'] == 1"
+check "VM 1's holder is verified (its fd's device is in status's namespace); the same-named TAP's holder in another namespace (pid $pid6) is not listed" \
+	row rn1ekes1 "held($pid1, 'relay', True) and not held($pid6, 'python3', None) and p['holders_total'] == 1"
 check "VM 2's row: slot 2, owner 65533, MAC 02:00:00:ff:fd:02, address $ip2, pid $pid2" row rn1ekds2 \
-	"p['slot'] == 2 and p['owner'] == 65533 and p['mac'] == '02:00:00:ff:fd:02' and p['address'] == '$ip2' and $now < p['expires'] <= $now + 3605 and {'pid': $pid2, 'comm': 'relay'} in p['holders']"
+	"p['slot'] == 2 and p['owner'] == 65533 and p['mac'] == '02:00:00:ff:fd:02' and p['address'] == '$ip2' and $now < p['expires'] <= $now + 3605 and held($pid2, 'relay')"
 check "VM 3's row: recorded owner 65534, kernel owner 65533, shown as a mismatch" row rn1ekes3 \
 	"p['recorded_owner'] == 65534 and p['kernel_owner'] == 65533 and p['owner_mismatch'] and p['owner'] == 65534"
 check "VM 3's row: no lease yet, held by pid $pid3 (helper_client)" row rn1ekes3 \
-	"p['address'] is None and p['expires'] is None and {'pid': $pid3, 'comm': 'helper_client'} in p['holders']"
+	"p['address'] is None and p['expires'] is None and held($pid3, 'helper_client')"
 check "uid 65534's redox-run-net VM: rn1ekes4, slot 4, owner 65534, held by pid $pid5 (tap_ioctl_vmm)" row rn1ekes4 \
-	"p['slot'] == 4 and p['owner'] == 65534 and p['mac'] == '02:00:00:ff:fe:04' and {'pid': ${pid5:-0}, 'comm': 'tap_ioctl_vmm'} in p['holders']"
+	"p['slot'] == 4 and p['owner'] == 65534 and p['mac'] == '02:00:00:ff:fe:04' and held(${pid5:-0}, 'tap_ioctl_vmm')"
 check "the pool TAP's row: owner 65533 by the helper's alias, no slot, no bridge" row tapp0 \
 	"p['type'] == 'pool_tap' and p['bridge'] is None and p['slot'] is None and p['recorded_owner'] == 65533 and p['kernel_owner'] == 65533 and not p['owner_mismatch']"
 check "the pool TAP's row: its guest's MAC from the kernel's neighbour table; held by $pid4" row tapp0 \
-	"p['mac'] == '52:54:00:aa:bb:cc' and p['mac_source'] == 'neighbour' and {'pid': $pid4, 'comm': 'helper_client'} in p['holders']"
+	"p['mac'] == '52:54:00:aa:bb:cc' and p['mac_source'] == 'neighbour' and held($pid4, 'helper_client')"
 check "root sees every holder, and the leases" python3 -c "
 import json, sys; d = json.load(open('$run/status.json'))
 sys.exit(not (d['holders_complete'] is True and d['leases'] == 'ok' and d['lease_file'] == '$leases/leases'))"
@@ -133,6 +155,15 @@ check_output "VM 1's line: port, bridge, slot, owner, MAC, address, holder" \
 	"^rn1ekes1 +redoxbr0 +1 +65534\\(nobody\\) +02:00:00:ff:fe:01 +${ip1//./\\.} +in [0-9]+s +$pid1\\(relay\\)"
 check_output "VM 3's owner mismatch is called out" \
 	"warning: rn1ekes3's kernel owner is uid 65533, but the helper's record says uid 65534"
+table=$LAST_OUTPUT
+check "the table gives no running VM's port the 'down --all removes it' hint" \
+	bash -c '! grep -E "^device +(rn1ek|tapp0)" <<<"$1"' _ "$table"
+check_output "... but does give it to a device of the group that is no guest port (rnxd0)" \
+	"^device +rnxd0 +present +not in the journal: 'redox-netsetup down --all' removes it"
+check "the JSON's unjournaled_devices still lists every group device not in the journal, ports too" \
+	python3 -c "
+import json, sys; d = json.load(open('$run/status.json'))
+sys.exit(not {'rn1ekes1', 'rn1ekds2', 'tapp0', 'rnxd0'} <= set(d['unjournaled_devices']))"
 
 # --- what uid 65534 sees: every port, but only its own processes and not the leases
 check_status "status --json as uid 65534 exits 0" 0 \
@@ -140,8 +171,8 @@ check_status "status --json as uid 65534 exits 0" 0 \
 printf '%s\n' "$LAST_OUTPUT" >"$run/nobody.json"
 check "uid 65534's JSON has the documented shape too" shape "$run/nobody.json"
 cp "$run/nobody.json" "$run/status.json"
-check "uid 65534 sees its own VM's holder (pid $pid5)" row rn1ekes4 \
-	"{'pid': ${pid5:-0}, 'comm': 'tap_ioctl_vmm'} in p['holders'] and p['mac'] == '02:00:00:ff:fe:04'"
+check "uid 65534 sees its own VM's holder (pid $pid5), unverified: it may not ask the kernel its namespace" \
+	row rn1ekes4 "held(${pid5:-0}, 'tap_ioctl_vmm', False) and p['mac'] == '02:00:00:ff:fe:04'"
 check "uid 65534 sees every port, with owners and MACs, but not root's relay holding VM 1" row rn1ekes1 \
 	"p['holders'] == [] and p['owner'] == 65534 and p['mac'] == '02:00:00:ff:fe:01'"
 check "uid 65534 does not see 65533's VMM, nor the leases" row rn1ekds2 "p['holders'] == [] and p['address'] is None"
@@ -174,6 +205,37 @@ kill "$churner"; wait "$churner" 2>/dev/null
 check "$runs status runs while ports come and go: all exit 0 with well-formed, documented JSON ($bad bad)" test "$bad" = 0
 check "the churning ports were seen at least once" sh -c "cat $run/churn.*.json | grep -Eq '\"(rn1ekes9|tapc0)\"'"
 
-kill "$pid1" "$pid2" "$pid3" "$pid4" 2>/dev/null; wait "$pid1" "$pid2" "$pid3" "$pid4" 2>/dev/null
+# --- status does not claim what is not so: the same checks against deliberately wrong data
+mkdir "$run/alt"
+alt() { NS "$BIN/redox-netsetup" status --json --run-dir "$run" --lease-dir "$run/alt" >"$run/alt.json"; }
+export ROW_JSON=$run/alt.json
+journal=$(cat "$leases/leases")
+printf '%s\n' "$journal" | sed 's/02:00:00:ff:fe:01/02:00:00:ff:fe:99/' >"$run/alt/leases"; alt
+check "VM 1's lease journaled for another MAC: VM 1 has no address, VM 2 keeps $ip2" \
+	row rn1ekes1 "p['address'] is None and p['expires'] is None"
+check "... (VM 2 in the same run)" row rn1ekds2 "p['address'] == '$ip2'"
+printf '%s\nrelease 02:00:00:ff:fe:01 %s\n' "$journal" "$ip1" >"$run/alt/leases"; alt
+check "VM 1's lease released: VM 1 has no address" row rn1ekes1 "p['address'] is None"
+printf '%s\nbind 02:00:00:ff:fe:77 %s %s x\n' "$journal" "$ip1" $((now + 600)) >"$run/alt/leases"; alt
+check "VM 1's address bound to another MAC since: VM 1 has no address" row rn1ekes1 "p['address'] is None"
+printf '%s\nbind 02:00:00:ff:fe:01 172.16.0.250 %s xx' "$journal" $((now + 600)) >"$run/alt/leases"; alt
+check "a torn last line rebinding VM 1 is left out: VM 1 keeps $ip1, lease_torn" \
+	row rn1ekes1 "p['address'] == '$ip1' and json.load(open(sys.argv[1]))['lease_torn'] is True"
+NS ip link set tapp0 alias "redox-net uid=65534"; alt
+check "a pool TAP whose alias says uid 65534: owner 65534 by the record, kernel's 65533, a mismatch" \
+	row tapp0 "p['owner'] == 65534 and p['recorded_owner'] == 65534 and p['kernel_owner'] == 65533 and p['owner_mismatch']"
+NS ip link set tapp0 alias "redox-net uid=65533"
+NS ip neigh del 172.16.0.77 dev tapp0; alt
+check "the pool guest's neighbour entry gone: tapp0 has no MAC, so no lease" \
+	row tapp0 "p['mac'] is None and p['mac_source'] is None and p['address'] is None"
+kill "$pid4"; wait "$pid4" 2>/dev/null; alt
+check "the pool TAP's holder exited: tapp0 has no holder and no queue" \
+	row tapp0 "p['holders'] == [] and p['holders_total'] == 0 and p['queues'] == 0"
+check_status "status (table) exits 0" 0 NS "$BIN/redox-netsetup" status --run-dir "$run" --lease-dir "$leases"
+check_output "... and the table now tells that down --all removes tapp0, which no VM holds" \
+	"^device +tapp0 +present +a guest port no VM holds"
+unset ROW_JSON
+
+kill "$pid1" "$pid2" "$pid3" "$pid4" "$pid6" 2>/dev/null; wait "$pid1" "$pid2" "$pid3" "$pid4" "$pid6" 2>/dev/null
 check "down --all" netsetup down --all
 done_testing
