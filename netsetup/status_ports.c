@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/pidfd.h>
+#include <sys/syscall.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,6 +32,36 @@
 #include "lib/vm_port.h"
 #include "netsetup/status_leases.h"
 #include "netsetup/status_ports.h"
+
+
+/*
+ * pidfd_open(2) and pidfd_getfd(2) by number: glibc has wrappers only from 2.36 (Ubuntu 22.04
+ * has 2.35), and the kernel answers ENOSYS where it predates them (5.3, 5.6), which the
+ * caller treats like any other failure: the holder is shown unverified.
+ */
+/* sys_pidfd_open() - Return: a pidfd for @pid, or -1 with errno set */
+static int sys_pidfd_open(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	(void)pid;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* sys_pidfd_getfd() - Return: a copy of fd @fd of the process behind @pidfd, or -1 with errno set */
+static int sys_pidfd_getfd(int pidfd, int fd)
+{
+#ifdef SYS_pidfd_getfd
+	return (int)syscall(SYS_pidfd_getfd, pidfd, fd, 0);
+#else
+	(void)pidfd, (void)fd;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
 
 /**
  * vm_ports_is_port() - Return: true if @l is a guest port (a TAP of redox-net's group)
@@ -162,10 +192,10 @@ static int fd_netns(struct holder_scan *s, int fd)
 	int dup, ns, rc;
 
 	if (s->pidfd < 0)
-		s->pidfd = pidfd_open(s->pid, 0);
+		s->pidfd = sys_pidfd_open(s->pid);
 	if (s->pidfd < 0)
 		return -1;
-	dup = pidfd_getfd(s->pidfd, fd, 0);
+	dup = sys_pidfd_getfd(s->pidfd, fd);
 	if (dup < 0)
 		return -1;
 	ns = ioctl(dup, TUNGETDEVNETNS);
