@@ -176,8 +176,9 @@ static void answer_guest(struct tcp_conn *c, const uint8_t *ans, size_t n, int64
 static void servfail(struct tcp_conn *c, size_t qlen, int64_t now)
 {
 	uint8_t out[DNS_QUERY_MAX];
+	size_t n = dns_build_servfail(c->buf + 2, qlen, &c->q, out, sizeof(out));
 
-	answer_guest(c, out, dns_build_servfail(c->buf + 2, qlen, &c->q, out, sizeof(out)), now);
+	answer_guest(c, out, n, now);
 }
 
 /**
