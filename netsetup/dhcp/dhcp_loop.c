@@ -556,6 +556,8 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 	if (lease_store_open(&lp->leases, cfg->lease_dir, base, count, (int64_t)time(NULL)) ||
 	    (geteuid() == 0 && lease_store_chown(lp->leases, uid, gid)))
 		goto out;
+	if (lp->dns)
+		dns_forward_set_leases(lp->dns, lp->leases);
 	if (dhcp_drop_privileges(uid, gid)) {
 		rc = RN_EXIT_PRIVILEGE;
 		goto out;

@@ -10,6 +10,7 @@
 
 #include "lib/log.h"
 #include "netsetup/dns/dns_forward_int.h"
+#include "netsetup/dns/dns_names.h"
 
 #define DNS_PORT	53
 #define UDP_BATCH	64	/* guest datagrams read per wake-up */
@@ -93,6 +94,19 @@ struct dns_forward *dns_forward_open(const struct dhcp_config *cfg, int *err)
 	log_info("DNS forwarder on %s port 53 (UDP and TCP), for %s%s only",
 		 inet_ntoa(cfg->server.addr), cfg->ifaces[0], cfg->n_ifaces > 1 ? " and the other served interfaces" : "");
 	return fw;
+}
+
+/**
+ * dns_forward_set_leases() - answer the guests' DHCP host names from @leases from now on
+ * @fw:		forwarder
+ * @leases:	the responder's lease store, which outlives @fw's use of it
+ *
+ * The store opens after the forwarder binds port 53 (both before the
+ * privilege drop), hence a setter rather than an argument to dns_forward_open().
+ */
+void dns_forward_set_leases(struct dns_forward *fw, const struct lease_store *leases)
+{
+	fw->leases = leases;
 }
 
 /**
@@ -273,7 +287,7 @@ static struct pending *take_slot(struct dns_forward *fw, struct in_addr guest)
 }
 
 /**
- * answer_servfail() - answer a checked query with SERVFAIL: no upstream server to ask
+ * answer_servfail() - answer a checked query with SERVFAIL: no upstream server to ask, or none answered
  * @fw:		forwarder
  * @query:	query
  * @len:	its length
@@ -311,8 +325,10 @@ static int guest_query(struct dns_forward *fw, int64_t now)
 		.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 	};
 	const struct in_pktinfo *pi = NULL;
+	uint8_t out[DNS_QUERY_MAX];
 	struct dns_question q;
 	struct pending *p;
+	size_t len;
 	ssize_t n = recvmsg(fw->udp, &mh, 0);
 	int err;
 
@@ -326,6 +342,11 @@ static int guest_query(struct dns_forward *fw, int64_t now)
 		return 1;
 	if ((err = dns_parse_query(fw->msg, (size_t)n, &q))) {
 		dns_log_drop(fw, from.sin_addr, "query", dns_parse_error(err), now);
+		return 1;
+	}
+	if ((len = dns_names_answer(fw->cfg, fw->leases, fw->msg, (size_t)n, &q, now, out,
+				    sizeof(out)))) {
+		reply_guest(fw, &from, pi->ipi_ifindex, out, len);
 		return 1;
 	}
 	if (!fw->up.n) {
@@ -389,7 +410,8 @@ static void upstream_answer(struct dns_forward *fw, struct pending *p, int64_t n
  * @now:	wall clock, seconds
  *
  * A query unanswered for DNS_UDP_TRY_SECONDS goes to the next server; after
- * the last it is dropped, as a lost datagram would be, and the guest asks again.
+ * the last the guest gets SERVFAIL, so it stops waiting (its own timeout
+ * would be longer) and can tell a dead upstream from a lost datagram.
  */
 static void tick(struct dns_forward *fw, int64_t now)
 {
@@ -399,10 +421,14 @@ static void tick(struct dns_forward *fw, int64_t now)
 
 		if (!p->used || now < p->deadline)
 			continue;
-		if (++p->server < fw->up.n)
+		if (++p->server < fw->up.n) {
 			send_upstream(fw, p, now);
-		else
-			free_pending(p);
+			continue;
+		}
+		/* send_upstream() put its own id in; the guest's goes back. */
+		dns_set_id(p->query, p->guest_id);
+		answer_servfail(fw, p->query, p->qlen, &p->q, &p->guest, p->ifindex);
+		free_pending(p);
 	}
 	dns_tcp_tick(fw, now);
 }

@@ -16,8 +16,10 @@
 #define DNS_FORWARD_FDS_MAX	(2 + DNS_PENDING_MAX + DNS_TCP_MAX)
 
 struct dns_forward;
+struct lease_store;
 
 struct dns_forward *dns_forward_open(const struct dhcp_config *cfg, int *err);
+void dns_forward_set_leases(struct dns_forward *fw, const struct lease_store *leases);
 size_t dns_forward_fds(struct dns_forward *fw, struct pollfd *pfd, size_t max);
 void dns_forward_ready(struct dns_forward *fw, const struct pollfd *pfd, size_t n, int64_t now);
 void dns_forward_close(struct dns_forward *fw);

@@ -78,6 +78,7 @@ enum slot_kind { S_UDP, S_TCP_LISTEN, S_PENDING, S_CONN };
 /**
  * struct dns_forward - the running forwarder
  * @cfg:	the responder's configuration: interfaces and server address
+ * @leases:	the responder's leases, for the guests' own names; NULL for none
  * @udp:	UDP socket on the server address, port 53
  * @tcp:	listening TCP socket on the same
  * @ifindex:	index of each served interface, 0 when it does not exist
@@ -94,6 +95,7 @@ enum slot_kind { S_UDP, S_TCP_LISTEN, S_PENDING, S_CONN };
  */
 struct dns_forward {
 	const struct dhcp_config *cfg;
+	const struct lease_store *leases;
 	int udp, tcp;
 	unsigned int ifindex[DHCP_MAX_IFACES];
 	int64_t refreshed;

@@ -9,6 +9,7 @@
 
 #include "lib/log.h"
 #include "netsetup/dns/dns_forward_int.h"
+#include "netsetup/dns/dns_names.h"
 
 #define BUF_SIZE	(DNS_MSG_MAX + 2)
 
@@ -149,6 +150,24 @@ static int connect_upstream(struct dns_forward *fw, struct tcp_conn *c, int64_t 
 }
 
 /**
+ * answer_guest() - put @ans in @c->buf and send it to the guest next
+ * @c:		connection
+ * @ans:	the answer, without its length prefix
+ * @n:		its length
+ * @now:	wall clock, seconds
+ */
+static void answer_guest(struct tcp_conn *c, const uint8_t *ans, size_t n, int64_t now)
+{
+	memcpy(c->buf + 2, ans, n);
+	c->buf[0] = (uint8_t)(n >> 8);
+	c->buf[1] = (uint8_t)n;
+	c->want = n + 2;
+	c->have = 0;
+	c->state = T_WRITE_GUEST;
+	c->deadline = now + DNS_TCP_SECONDS;
+}
+
+/**
  * servfail() - put a SERVFAIL for the query in @c->buf and send it to the guest next
  * @c:		connection holding a checked query
  * @qlen:	the query's length, without its prefix
@@ -159,13 +178,7 @@ static void servfail(struct tcp_conn *c, size_t qlen, int64_t now)
 	uint8_t out[DNS_QUERY_MAX];
 	size_t n = dns_build_servfail(c->buf + 2, qlen, &c->q, out, sizeof(out));
 
-	memcpy(c->buf + 2, out, n);
-	c->buf[0] = (uint8_t)(n >> 8);
-	c->buf[1] = (uint8_t)n;
-	c->want = n + 2;
-	c->have = 0;
-	c->state = T_WRITE_GUEST;
-	c->deadline = now + DNS_TCP_SECONDS;
+	answer_guest(c, out, n, now);
 }
 
 /**
@@ -215,7 +228,7 @@ static int write_message(struct tcp_conn *c, int fd)
 }
 
 /**
- * got_query() - a whole query is in: check it, then send it upstream or answer SERVFAIL
+ * got_query() - a whole query is in: check it, then answer a guest's own name, send it upstream, or answer SERVFAIL
  * @fw:		forwarder
  * @c:		connection
  * @now:	wall clock, seconds
@@ -224,12 +237,18 @@ static int write_message(struct tcp_conn *c, int fd)
  */
 static int got_query(struct dns_forward *fw, struct tcp_conn *c, int64_t now)
 {
-	size_t len = c->want - 2;
+	uint8_t out[DNS_QUERY_MAX];
+	size_t n, len = c->want - 2;
 	int err = dns_parse_query(c->buf + 2, len, &c->q);
 
 	if (err) {
 		dns_log_drop(fw, c->guest, "query", dns_parse_error(err), now);
 		return -1;
+	}
+	if ((n = dns_names_answer(fw->cfg, fw->leases, c->buf + 2, len, &c->q, now, out,
+				  sizeof(out)))) {
+		answer_guest(c, out, n, now);
+		return 0;
 	}
 	c->guest_id = dns_get_id(c->buf + 2);
 	c->up_id = dns_random_id();
