@@ -159,3 +159,26 @@ void log_hint(const char *fmt, ...)
 	fputc('\n', stderr);
 	va_end(ap);
 }
+
+/**
+ * log_burst_allow() - count one event: may it be logged, as one of the first @max this second?
+ * @b:		the kind's counter
+ * @now:	wall clock, seconds
+ * @max:	events logged per second; the rest are counted
+ * @what:	the events, plural, for the count line ("malformed DHCP datagrams dropped")
+ *
+ * When a new second begins after one with more than @max, the surplus is logged
+ * as one line, "N more WHAT".
+ *
+ * Return: true if the caller logs this event.
+ */
+bool log_burst_allow(struct log_burst *b, int64_t now, unsigned int max, const char *what)
+{
+	if (now != b->second) {
+		if (b->count > max)
+			log_info("%u more %s", b->count - max, what);
+		b->second = now;
+		b->count = 0;
+	}
+	return ++b->count <= max;
+}

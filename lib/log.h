@@ -4,6 +4,19 @@
 #define REDOX_NET_LOG_H
 
 #include <stdbool.h>
+#include <stdint.h>
+
+/**
+ * struct log_burst - how many events of one kind this second, so a flood logs a few lines
+ * @second:	the second @count counts in
+ * @count:	events seen in it
+ */
+struct log_burst {
+	int64_t second;
+	unsigned int count;
+};
+
+bool log_burst_allow(struct log_burst *b, int64_t now, unsigned int max, const char *what);
 
 void log_init(const char *program);
 void log_set_quiet(bool quiet);

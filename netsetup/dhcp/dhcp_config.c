@@ -7,6 +7,7 @@
 
 #include "lib/decimal.h"
 #include "netsetup/dhcp/dhcp_config.h"
+#include "netsetup/dns/dns_local.h"
 
 /* Host-byte-order view of an address, for range arithmetic. */
 static uint32_t h(struct in_addr a)
@@ -27,25 +28,6 @@ static bool parse_addr(const char *text, struct in_addr *out)
 }
 
 /**
- * dns_label_ok() - Return: true if @s[0..@n) is a hostname label (RFC 1123 §2.1)
- * @s:		label text
- * @n:		its length
- */
-static bool dns_label_ok(const char *s, size_t n)
-{
-	if (n == 0 || n > 63 || s[0] == '-' || s[n - 1] == '-')
-		return false;
-	for (size_t i = 0; i < n; i++) {
-		char c = s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '-'))
-			return false;
-	}
-	return true;
-}
-
-/**
  * domain_ok() - Return: true if @s is a dotted domain name of valid labels
  * @s:		candidate, NUL-terminated
  */
@@ -57,7 +39,7 @@ static bool domain_ok(const char *s)
 		const char *dot = strchr(s, '.');
 		size_t n = dot ? (size_t)(dot - s) : strlen(s);
 
-		if (!dns_label_ok(s, n))
+		if (!dns_label_ok((const uint8_t *)s, n))
 			return false;
 		if (!dot)
 			return true;
@@ -233,7 +215,7 @@ static const char *set_static(struct dhcp_config *cfg, const char *value)
 	if (!parse_addr(addr, &s.ip))
 		return "the address of a static binding is not an IPv4 address";
 	if (*comma) {
-		if (!dns_label_ok(comma + 1, strlen(comma + 1)))
+		if (!dns_label_ok((const uint8_t *)comma + 1, strlen(comma + 1)))
 			return "a static binding's hostname must be one DNS label (letters, digits, '-')";
 		strcpy(s.hostname, comma + 1);
 	}

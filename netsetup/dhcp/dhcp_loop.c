@@ -73,8 +73,7 @@ struct outgoing {
  * @flood:	each interface's flood episode
  * @out:	the current batch
  * @n_out:	exchanges in @out
- * @drop_second: the second @drops counts malformed datagrams in
- * @drops:	malformed datagrams seen in @drop_second
+ * @drops:	malformed datagrams logged and counted this second
  * @dns:	the DNS forwarder (netsetup/dns/), or NULL when it is off
  */
 struct loop {
@@ -88,8 +87,7 @@ struct loop {
 	struct dhcp_flood flood[DHCP_MAX_IFACES];
 	struct outgoing out[BATCH];
 	size_t n_out;
-	time_t drop_second;
-	unsigned int drops;
+	struct log_burst drops;
 	struct dns_forward *dns;
 };
 
@@ -225,15 +223,7 @@ static int served_iface(struct loop *lp, unsigned int ifindex)
  */
 static void log_malformed(struct loop *lp, const char *iface, struct in_addr from, const char *why)
 {
-	time_t now = time(NULL);
-
-	if (now != lp->drop_second) {
-		if (lp->drops > DROP_LOGS)
-			log_info("%u more malformed datagrams dropped", lp->drops - DROP_LOGS);
-		lp->drop_second = now;
-		lp->drops = 0;
-	}
-	if (++lp->drops <= DROP_LOGS)
+	if (log_burst_allow(&lp->drops, time(NULL), DROP_LOGS, "malformed datagrams dropped"))
 		log_info("dropped a datagram from %s on %s: %s", inet_ntoa(from), iface, why);
 }
 

@@ -146,13 +146,7 @@ bool dns_served_ifindex(struct dns_forward *fw, int ifindex, int64_t now)
 void dns_log_drop(struct dns_forward *fw, struct in_addr from, const char *what, const char *why,
 		  int64_t now)
 {
-	if (now != fw->drop_second) {
-		if (fw->drops > DROP_LOGS)
-			log_info("DNS: %u more messages dropped", fw->drops - DROP_LOGS);
-		fw->drop_second = now;
-		fw->drops = 0;
-	}
-	if (++fw->drops <= DROP_LOGS)
+	if (log_burst_allow(&fw->drops, now, DROP_LOGS, "DNS messages dropped"))
 		log_info("DNS: dropped a%s %s%s%s: %s", *what == 'a' ? "n" : "", what,
 			 from.s_addr ? " from " : "", from.s_addr ? inet_ntoa(from) : "", why);
 }

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "lib/log.h"
 #include "netsetup/dns/dns_forward.h"
 #include "netsetup/dns/dns_msg.h"
 #include "netsetup/dns/dns_upstream.h"
@@ -87,8 +88,7 @@ enum slot_kind { S_UDP, S_TCP_LISTEN, S_PENDING, S_CONN };
  * @pend:	UDP queries upstream
  * @conn:	TCP connections
  * @seq:	counter for @pend's arrival order
- * @drop_second: the second @drops counts dropped messages in
- * @drops:	dropped messages in @drop_second
+ * @drops:	dropped messages logged and counted this second
  * @kind:	what each pollfd of the last dns_forward_fds() is
  * @index:	and which @pend or @conn entry
  * @msg:	scratch buffer for one message
@@ -103,8 +103,7 @@ struct dns_forward {
 	struct pending pend[DNS_PENDING_MAX];
 	struct tcp_conn conn[DNS_TCP_MAX];
 	uint64_t seq;
-	int64_t drop_second;
-	unsigned int drops;
+	struct log_burst drops;
 	enum slot_kind kind[DNS_FORWARD_FDS_MAX];
 	size_t index[DNS_FORWARD_FDS_MAX];
 	uint8_t msg[DNS_MSG_MAX];
