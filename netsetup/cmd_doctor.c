@@ -191,6 +191,12 @@ static bool socket_listens(const char *proto, struct in_addr addr, unsigned int 
 	return found;
 }
 
+/* dns_by_router() - Return: true if leases name the router address as the guests' DNS server */
+static bool dns_by_router(const struct netsetup_config *cfg)
+{
+	return cfg->dhcp.dns_forward && cfg->dhcp.default_dns;
+}
+
 /**
  * check_dns_forwarder() - guests told to use the router address for DNS can reach a server there
  * @cfg:	options and --config
@@ -208,7 +214,7 @@ static unsigned int check_dns_forwarder(const struct netsetup_config *cfg, const
 	char addr[INET_ADDRSTRLEN];
 	bool udp, tcp;
 
-	if (!cfg->dhcp.dns_forward || !cfg->dhcp.default_dns || !socket_listens("udp", any, 67))
+	if (!dns_by_router(cfg) || !socket_listens("udp", any, 67))
 		return 0;
 	inet_ntop(AF_INET, &t->address.addr, addr, sizeof(addr));
 	udp = socket_listens("udp", t->address.addr, 53);
@@ -275,7 +281,7 @@ int doctor_main(int argc, char *argv[])
 	nft_problem = check_nftables();
 	problems += nft_problem;
 	if (!nft_problem)
-		problems += firewall_warn(target.dev, true);
+		problems += firewall_warn(target.dev, FW_DHCP | (dns_by_router(&cfg) ? FW_DNS : 0));
 	problems += check_legacy_iptables();
 	problems += check_dns_forwarder(&cfg, &target);
 	nl_route_close(sk);

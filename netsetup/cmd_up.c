@@ -575,7 +575,7 @@ int up_main(int argc, char *argv[])
 		log_info(ctx.changed ? "%s is up with %s, forwarding on, NAT in table ip %s" :
 			 "%s is already up with %s, forwarding on, NAT in table ip %s; nothing changed",
 			 config_guest_dev(&cfg), addr, RN_NFT_TABLE);
-		firewall_warn(config_guest_dev(&cfg), false);
+		firewall_warn(config_guest_dev(&cfg), 0);
 	}
 	nl_route_close(ctx.sk);
 	journal_close(&j);

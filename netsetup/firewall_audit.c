@@ -172,7 +172,38 @@ int firewall_audit(struct fw_finding **out, unsigned int *count)
 	return 0;
 }
 
-static void explain(const struct fw_finding *f, const char *ifname)
+/**
+ * explain_input() - the fix for an input-hook chain that drops what the host serves guests
+ * @f:		the finding
+ * @ifname:	the guest-facing device
+ * @dns:	the DNS forwarder is on: 53/udp and 53/tcp besides DHCP's 67/udp
+ */
+static void explain_input(const struct fw_finding *f, const char *ifname, bool dns)
+{
+	if (!strcmp(f->table, "filter")) {
+		log_hint("iptables -I %s -i %s -p udp -m multiport --dports %s -j ACCEPT", f->chain,
+			 ifname, dns ? "53,67" : "67");
+		if (dns)
+			log_hint("iptables -I %s -i %s -p tcp --dport 53 -j ACCEPT", f->chain, ifname);
+	} else if (!strcmp(f->table, "firewalld")) {
+		log_hint("firewall-cmd --zone=trusted --change-interface=%s (add --permanent to keep it)",
+			 ifname);
+	} else if (!strcmp(f->table, "nixos-fw")) {
+		log_hint("in configuration.nix: networking.firewall.interfaces.\"%s\".allowedUDPPorts = [ %s ];",
+			 ifname, dns ? "53 67" : "67");
+		if (dns)
+			log_hint("in configuration.nix: networking.firewall.interfaces.\"%s\".allowedTCPPorts = [ 53 ];",
+				 ifname);
+	} else {
+		log_hint("nft insert rule %s %s %s iifname \"%s\" udp dport %s accept", f->family,
+			 f->table, f->chain, ifname, dns ? "{ 53, 67 }" : "67");
+		if (dns)
+			log_hint("nft insert rule %s %s %s iifname \"%s\" tcp dport 53 accept", f->family,
+				 f->table, f->chain, ifname);
+	}
+}
+
+static void explain(const struct fw_finding *f, const char *ifname, unsigned int services)
 {
 	bool fwd = f->hook == NF_INET_FORWARD;
 
@@ -180,43 +211,38 @@ static void explain(const struct fw_finding *f, const char *ifname)
 		 f->policy_drop ? "has policy drop" : "ends in an unconditional drop",
 		 fwd ? "forward hook" : "input hook",
 		 fwd ? "guests on this host cannot reach anything beyond it" :
-		       "DHCP requests from guests to this host are dropped");
-	if (!strcmp(f->table, "filter") && (f->has_docker_user || !strcmp(f->chain, "FORWARD"))) {
+		 services & FW_DNS ? "DHCP and DNS requests from guests to this host are dropped" :
+		 "DHCP requests from guests to this host are dropped");
+	if (!fwd) {
+		explain_input(f, ifname, services & FW_DNS);
+	} else if (!strcmp(f->table, "filter") && (f->has_docker_user || !strcmp(f->chain, "FORWARD"))) {
 		const char *chain = f->has_docker_user ? "DOCKER-USER" : f->chain;
 
-		if (fwd) {
-			log_hint("iptables -I %s -i %s -j ACCEPT", chain, ifname);
-			log_hint("iptables -I %s -o %s -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
-				 chain, ifname);
-		} else {
-			log_hint("iptables -I %s -i %s -p udp --dport 67 -j ACCEPT", f->chain, ifname);
-		}
+		log_hint("iptables -I %s -i %s -j ACCEPT", chain, ifname);
+		log_hint("iptables -I %s -o %s -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT",
+			 chain, ifname);
 	} else if (!strcmp(f->table, "firewalld")) {
 		log_hint("firewall-cmd --zone=trusted --change-interface=%s (add --permanent to keep it)",
 			 ifname);
 	} else if (!strcmp(f->table, "nixos-fw")) {
-		log_hint(fwd ? "in configuration.nix: networking.firewall.trustedInterfaces = [ \"%s\" ];" :
-			 "in configuration.nix: networking.firewall.interfaces.\"%s\".allowedUDPPorts = [ 67 ];",
-			 ifname);
-	} else if (fwd) {
+		log_hint("in configuration.nix: networking.firewall.trustedInterfaces = [ \"%s\" ];", ifname);
+	} else {
 		log_hint("nft insert rule %s %s %s iifname \"%s\" accept", f->family, f->table, f->chain,
 			 ifname);
 		log_hint("nft insert rule %s %s %s oifname \"%s\" ct state established,related accept",
 			 f->family, f->table, f->chain, ifname);
-	} else {
-		log_hint("nft insert rule %s %s %s iifname \"%s\" udp dport 67 accept", f->family,
-			 f->table, f->chain, ifname);
 	}
 }
 
 /**
  * firewall_warn() - print a warning and the exact fix for each chain that would drop
  * @ifname:	the guest-facing device, named in the fixes
- * @dhcp:	also report input-hook drops (they matter to the DHCP responder)
+ * @services:	what the host serves the guests (enum fw_service): with any,
+ *		input-hook drops are reported too, and their fixes open those ports
  *
  * Return: the number of problems reported.
  */
-unsigned int firewall_warn(const char *ifname, bool dhcp)
+unsigned int firewall_warn(const char *ifname, unsigned int services)
 {
 	struct fw_finding *f;
 	unsigned int n, reported = 0;
@@ -226,9 +252,9 @@ unsigned int firewall_warn(const char *ifname, bool dhcp)
 		return 1;
 	}
 	for (unsigned int i = 0; i < n; i++) {
-		if (f[i].hook != NF_INET_FORWARD && !dhcp)
+		if (f[i].hook != NF_INET_FORWARD && !services)
 			continue;
-		explain(&f[i], ifname);
+		explain(&f[i], ifname, services);
 		reported++;
 	}
 	free(f);

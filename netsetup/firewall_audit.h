@@ -25,6 +25,12 @@ struct fw_finding {
 };
 
 int firewall_audit(struct fw_finding **out, unsigned int *count);
-unsigned int firewall_warn(const char *ifname, bool dhcp);
+/* what the host itself serves the guests, for the input-hook findings */
+enum fw_service {
+	FW_DHCP = 1 << 0,	/* the DHCP responder: 67/udp */
+	FW_DNS = 1 << 1,	/* the DNS forwarder: 53/udp and 53/tcp */
+};
+
+unsigned int firewall_warn(const char *ifname, unsigned int services);
 
 #endif

@@ -44,8 +44,12 @@ NS nft add table inet nixos-fw
 NS nft add chain inet nixos-fw input '{ type filter hook input priority 0; policy drop; }'
 NS nft add rule inet nixos-fw input iifname lo accept
 check_status "doctor with the NixOS firewall: exit 1" 1 doctor
-check_output "says DHCP from guests is dropped" "inet nixos-fw input has policy drop.*DHCP"
-check_output "gives the configuration.nix fix" 'networking.firewall.interfaces."tap0".allowedUDPPorts = \[ 67 \];'
+check_output "says DHCP and DNS from guests are dropped" "inet nixos-fw input has policy drop.*DHCP and DNS requests"
+check_output "gives the configuration.nix fix for DHCP and the DNS forwarder over UDP" 'networking.firewall.interfaces."tap0".allowedUDPPorts = \[ 53 67 \];'
+check_output "and for the DNS forwarder over TCP" 'networking.firewall.interfaces."tap0".allowedTCPPorts = \[ 53 \];'
+check_status "doctor --no-dns with the NixOS firewall: exit 1" 1 NS "$BIN/redox-netsetup" doctor --no-dns --run-dir "$run"
+check_output "without the forwarder only DHCP's port is named" 'networking.firewall.interfaces."tap0".allowedUDPPorts = \[ 67 \];'
+check "and no TCP port" bash -c '! grep -q allowedTCPPorts <<<"$1"' _ "$LAST_OUTPUT"
 NS nft delete table inet nixos-fw
 
 # Plain nftables: a conditional drop is not reported, an unconditional one is.
@@ -57,6 +61,18 @@ check_status "a drop that only matches some traffic is not reported" 0 doctor
 NS nft add rule inet mine gfwd drop
 check_status "an unconditional drop is reported" 1 doctor
 check_output "with nft insert rules as the fix" 'nft insert rule inet mine gfwd iifname "tap0" accept'
+NS nft delete table inet mine
+
+# Plain nftables input chain: the printed fixes are real nft commands that open 67/udp
+# and 53/udp+tcp to the guests; run them as printed.
+NS nft add table inet mine
+NS nft add chain inet mine gin '{ type filter hook input priority 0; policy drop; }'
+check_status "an input chain with policy drop is reported" 1 doctor
+check_output "with an nft fix for DHCP and DNS over UDP" 'nft insert rule inet mine gin iifname "tap0" udp dport \{ 53, 67 \} accept'
+check_output "and one for DNS over TCP" 'nft insert rule inet mine gin iifname "tap0" tcp dport 53 accept'
+fixes=$(sed -n 's/^ *hint: \(nft insert rule inet mine gin .*\)$/\1/p' <<<"$LAST_OUTPUT")
+check "the printed fixes run as printed" bash -c 'while IFS= read -r c; do eval "ip netns exec $1 $c" || exit; done <<<"$2"' _ "$ns" "$fixes"
+check "and put both rules in the kernel" bash -c "ip netns exec $ns nft list chain inet mine gin | grep -q 'udp dport { 53, 67 } accept' && ip netns exec $ns nft list chain inet mine gin | grep -q 'tcp dport 53 accept'"
 NS nft delete table inet mine
 
 NS "$BIN/redox-netsetup" down --run-dir "$run" >/dev/null 2>&1
