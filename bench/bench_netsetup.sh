@@ -7,6 +7,9 @@ BUILD=${BUILD:?}
 BIN=$BUILD/bin
 TAPS=$BUILD/bench/taps
 RUNS=${RUNS:-30}
+# bench/taps refuses to run in the namespace it was started from; run-all.sh sets this.
+RXN_ROOT_NETNS_INO=${RXN_ROOT_NETNS_INO:-$(stat -L -c %i /proc/self/ns/net)}
+export RXN_ROOT_NETNS_INO
 command -v hyperfine >/dev/null || { echo "bench_netsetup: needs hyperfine (apt-get install hyperfine)"; exit 1; }
 command -v strace >/dev/null || { echo "bench_netsetup: needs strace (apt-get install strace)"; exit 1; }
 ns=rxn-bench-$$
