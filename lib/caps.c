@@ -22,14 +22,14 @@ static uint64_t caps_effective;
 /* An earlier caps_keep_only() in this process cleared the bounding set. */
 static bool bounds_cleared;
 
-/* read_caps() - Return: 0, or -errno; the three sets as 64-bit masks */
+/* read_caps() - Return: 0 or -1; the three sets as 64-bit masks */
 static int read_caps(uint64_t *eff, uint64_t *perm, uint64_t *inh)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2] = { 0 };
 
 	if (syscall(SYS_capget, &hdr, d) < 0)
-		return -errno;
+		return -1;
 	*eff = (uint64_t)d[1].effective << 32 | d[0].effective;
 	*perm = (uint64_t)d[1].permitted << 32 | d[0].permitted;
 	*inh = (uint64_t)d[1].inheritable << 32 | d[0].inheritable;
@@ -38,7 +38,7 @@ static int read_caps(uint64_t *eff, uint64_t *perm, uint64_t *inh)
 
 static void caps_load(void)
 {
-	uint64_t perm, inh;
+	uint64_t perm = 0, inh = 0;
 
 	if (caps_known)
 		return;
@@ -96,7 +96,7 @@ int caps_keep_only(const int *caps, int ncaps)
 {
 	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
 	struct __user_cap_data_struct d[2] = { 0 };
-	uint64_t want = 0, eff, perm, inh;
+	uint64_t want = 0, eff = 0, perm = 0, inh = 0;
 
 	for (int i = 0; i < ncaps; i++) {
 		if (caps[i] < 0 || caps[i] >= 64)
