@@ -52,6 +52,17 @@ HELPER_STATIC ?= $(strip $(foreach p,libnftnl libcap-ng,$(if $(wildcard \
 comma := ,
 HELPER_LIBS := $(if $(HELPER_STATIC),-Wl$(comma)-Bstatic $(shell $(PKG_CONFIG) --libs-only-l $(HELPER_STATIC)) \
                -Wl$(comma)-Bdynamic) $(shell $(PKG_CONFIG) --libs $(filter-out $(HELPER_STATIC),$(HELPER_PKGS)))
+# redox-netsetup links its libraries statically where their archives are installed, for the
+# same reason: `up` is meant to cost little more than a process start (bench_netsetup.sh),
+# and each shared library costs an open, five mmaps and its relocations at every exec.
+# Debian ships no libmnl.a, so libmnl usually stays shared; the link says which ones do.
+# NETSETUP_STATIC= links them all dynamically.  Order matters: libnftnl needs libmnl.
+NETSETUP_LIBNAMES := nl-route-3 nl-3 nftnl mnl cap-ng
+NETSETUP_STATIC ?= $(strip $(foreach l,$(NETSETUP_LIBNAMES),$(if $(filter /%,$(shell \
+                     $(CC) -print-file-name=lib$(l).a)),$(l))))
+NETSETUP_SHARED := $(filter-out $(NETSETUP_STATIC),$(NETSETUP_LIBNAMES))
+NETSETUP_LIBS := $(if $(NETSETUP_STATIC),-Wl$(comma)-Bstatic $(addprefix -l,$(NETSETUP_STATIC)) \
+                 -Wl$(comma)-Bdynamic) $(addprefix -l,$(NETSETUP_SHARED))
 CMOCKA_LIBS := $(shell $(PKG_CONFIG) --libs cmocka)
 
 WARNINGS := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wshadow \
@@ -159,7 +170,9 @@ RUNNER_LAYERS   := $(RUNNER_A) $(CORE_A)
 
 $(BUILD)/bin/redox-netsetup: $(BUILD)/obj/netsetup/main.o $(NETSETUP_LAYERS)
 	@mkdir -p $(@D)
-	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS)
+	$(if $(NETSETUP_SHARED),@echo "redox-netsetup: no static archive for $(addprefix lib,$(NETSETUP_SHARED)):" \
+		"linked dynamically")
+	$(CC) $(LDFLAGS) -o $@ $^ $(NETSETUP_LIBS)
 
 $(BUILD)/bin/redox-net-helper: $(BUILD)/obj/helper/helper_main.o $(HELPER_LAYERS)
 	@mkdir -p $(@D)

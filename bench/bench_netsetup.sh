@@ -7,6 +7,9 @@ BUILD=${BUILD:?}
 BIN=$BUILD/bin
 TAPS=$BUILD/bench/taps
 RUNS=${RUNS:-30}
+# bench/taps refuses to run in the namespace it was started from; run-all.sh sets this.
+RXN_ROOT_NETNS_INO=${RXN_ROOT_NETNS_INO:-$(stat -L -c %i /proc/self/ns/net)}
+export RXN_ROOT_NETNS_INO
 command -v hyperfine >/dev/null || { echo "bench_netsetup: needs hyperfine (apt-get install hyperfine)"; exit 1; }
 command -v strace >/dev/null || { echo "bench_netsetup: needs strace (apt-get install strace)"; exit 1; }
 ns=rxn-bench-$$
@@ -47,6 +50,8 @@ ours_up="$BIN/redox-netsetup up --owner 65534 --run-dir $work/run"
 ours_down="$BIN/redox-netsetup down --run-dir $work/run"
 
 median() { jq -r ".results[$1].median * 1000" "$2"; }
+# CPU time (ms, mean over the runs) in user mode and in the kernel, the command's children included.
+cpu() { jq -r ".results[$1] | \"user \\(.user * 1000 * 100 | round / 100) sys \\(.system * 1000 * 100 | round / 100)\"" "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
 run() { NS hyperfine -N --runs "$RUNS" --warmup 2 --style none --export-json "$@" >/dev/null 2>&1; }
 
@@ -76,8 +81,11 @@ printf 'up:    redox-netsetup %.2f ms (%s syscalls), shell sequence %.2f ms (med
 	"$o" "$nu" "$s" "$RUNS" "$(ratio "$s" "$o")"
 printf '       process start (redox-netsetup --version) %.2f ms, /bin/true %.2f ms: up is %sx the start (target <= 1.5x)\n' \
 	"$v" "$t" "$(ratio "$o" "$v")"
+printf '       CPU ms: up %s; shell %s; --version %s; /bin/true %s\n' \
+	"$(cpu 0 "$work/up.json")" "$(cpu 1 "$work/up.json")" "$(cpu 0 "$work/floor.json")" "$(cpu 1 "$work/floor.json")"
 printf 'down:  redox-netsetup %.2f ms (%s syscalls), minimal delete %.2f ms (median of %d): %sx the minimal (target <= 1.3x)\n' \
 	"$d" "$nd" "$m" "$RUNS" "$(ratio "$d" "$m")"
+printf '       CPU ms: down %s; minimal %s\n' "$(cpu 0 "$work/down.json")" "$(cpu 1 "$work/down.json")"
 
 # Teardown of many devices: one grouped RTM_DELLINK against one request per device.
 n=${TAPS_N:-100}

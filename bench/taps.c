@@ -32,7 +32,7 @@ static int create(struct nl_sock *sk, int n, const char *bridge)
 		char name[16];
 
 		snprintf(name, sizeof(name), "t%d", i);
-		err = tap_create_persistent(sk, name, 1, &owner, NULL);
+		err = tap_create_persistent(sk, name, 1, &owner, false, NULL);
 		if (!err && bridge)
 			err = bridge_tap_no_ipv6(name);
 		if (!err && bridge)

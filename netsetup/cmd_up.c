@@ -38,6 +38,10 @@
  * @changed:	some step changed the system
  * @tap:	the TAP as step_tap() found or made it (ifindex 0 until then), so the
  *		address and link-up steps need not ask the kernel again
+ * @dev_known:	preflight asked the kernel for the guest device: @dev_err and @dev
+ *		say what it found, so step_tap() need not ask again
+ * @dev_err:	0 if the device existed (as @dev), else link_query()'s error
+ * @dev:	the guest device as preflight found it
  */
 struct up_ctx {
 	const struct netsetup_config *cfg;
@@ -46,6 +50,9 @@ struct up_ctx {
 	struct journal *j;
 	bool changed;
 	struct link_state tap;
+	bool dev_known;
+	int dev_err;
+	struct link_state dev;
 };
 
 /**
@@ -140,6 +147,9 @@ static int step_preflight(struct up_ctx *ctx)
 		return RN_EXIT_FAILURE;
 	}
 	err = link_query(ctx->sk, dev, &l);
+	ctx->dev_known = true;
+	ctx->dev_err = err;
+	ctx->dev = l;
 	if (!err && !cfg->macvtap[0] && !cfg->bridge[0]) {
 		int rc2 = check_tap_is_ours(cfg, &l);
 
@@ -196,10 +206,12 @@ static int step_forwarding(struct up_ctx *ctx)
 static int step_tap(struct up_ctx *ctx)
 {
 	const struct netsetup_config *cfg = ctx->cfg;
-	struct link_state l;
-	int err;
+	struct link_state l = ctx->dev;
+	int err = ctx->dev_known ? ctx->dev_err : link_query(ctx->sk, cfg->tap, &l);
 
-	if (link_query(ctx->sk, cfg->tap, &l) == 0) {
+	/* Only forwarding ran since preflight's look: a TAP created by someone
+	 * else since then makes TUNSETIFF fail (IFF_TUN_EXCL), as below. */
+	if (err == 0) {
 		err = check_tap_is_ours(cfg, &l);
 		if (err)
 			return err;
@@ -208,9 +220,12 @@ static int step_tap(struct up_ctx *ctx)
 	}
 	if (record(ctx, JREC_DEVICE, cfg->tap, "tap"))
 		return RN_EXIT_FAILURE;
-	/* A new TAP is down and has no address: the next steps know without asking. */
+	/* A new TAP is up (brought up as it is created, in one request) and has no
+	 * address: the next steps know without asking. */
 	err = ACT(ctx, "tap", tap_create_persistent(ctx->sk, cfg->tap, cfg->queues, &cfg->owner,
-						    &ctx->tap.ifindex));
+						    true, &ctx->tap.ifindex));
+	if (!err)
+		ctx->tap.flags |= IFF_UP;
 	if (err == -EBUSY || err == -EEXIST) {
 		char msg[128];
 
@@ -323,8 +338,10 @@ static int step_link_up(struct up_ctx *ctx)
 	struct link_state l = ctx->tap;
 	int err = l.ifindex ? 0 : link_query(ctx->sk, dev, &l);
 
+	/* Up already, also when step_tap() just created it so.  The fault point
+	 * stays, so that the kill tests stop `up` here as at every other step. */
 	if (!err && (l.flags & IFF_UP))
-		return 0;
+		return fault_injected("link-up", "journaled") ? RN_EXIT_FAILURE : 0;
 	/* Cloud Hypervisor up to v53 stops the VM on EIO when it first transmits
 	 * to a TAP that is down, so the TAP is up before any VM starts. */
 	if (!err)

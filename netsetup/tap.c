@@ -18,6 +18,7 @@
  * @name:	device name, validated
  * @queues:	1, or more for IFF_MULTI_QUEUE
  * @owner:	the user or group allowed to attach
+ * @up:		also bring it up, in the request that puts it in the group
  * @ifindex:	set to the new device's index (may be NULL)
  *
  * IFF_TUN_EXCL makes the kernel refuse a name that exists already, so a TAP
@@ -25,11 +26,12 @@
  * Cloud Hypervisor, which sets a 12-byte virtio-net header itself.  The device
  * is made persistent last: until then it lives only as long as our fd, so if
  * this process dies half-way the kernel removes the TAP and nothing leaks.
+ * Bringing it up in the same RTM_NEWLINK as the group saves `up` a round trip.
  *
  * Return: 0, or a negative errno (-EBUSY: the name exists).
  */
 int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int queues,
-			  const struct tap_owner *owner, int *ifindex)
+			  const struct tap_owner *owner, bool up, int *ifindex)
 {
 	struct ifreq ifr = { 0 };
 	int fd, err = 0;
@@ -54,7 +56,7 @@ int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int que
 	}
 	if (ifindex)
 		*ifindex = ifr.ifr_ifindex;
-	err = link_set_group_up(sk, ifr.ifr_ifindex, RN_IFGROUP, false);
+	err = link_set_group_up(sk, ifr.ifr_ifindex, RN_IFGROUP, up);
 	if (!err && ioctl(fd, TUNSETPERSIST, 1UL) < 0)
 		err = -errno;
 out:

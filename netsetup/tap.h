@@ -19,7 +19,7 @@ struct tap_owner {
 };
 
 int tap_create_persistent(struct nl_sock *sk, const char *name, unsigned int queues,
-			  const struct tap_owner *owner, int *ifindex);
+			  const struct tap_owner *owner, bool up, int *ifindex);
 const char *tap_open_hint(int err);
 
 #endif

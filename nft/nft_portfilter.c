@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/util.h"
 #include "nft/nft_portfilter.h"
 #include "nft/nft_sock.h"
@@ -526,6 +527,8 @@ int nft_portfilter_apply(const struct port_filter *pf)
 	for (size_t i = 0; i < nrules; i++)
 		nft_batch_rule(&b, NFT_MSG_NEWRULE, NLM_F_CREATE | NLM_F_APPEND, rules[i].r);
 	err = nft_batch_commit(&b);
+	if (err && b.refused[0])
+		log_err("nf_tables refused %s: %s", b.refused, strerror(-err));
 out:
 	for (size_t i = 0; i < nrules; i++)
 		if (rules[i].r)

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/log.h"
 #include "lib/util.h"
 #include "nft/nft_ruleset.h"
 #include "nft/nft_sock.h"
@@ -367,8 +368,6 @@ unsigned int nft_ruleset_rule_total(const struct nft_ruleset *rs)
 	return BASE_RULES + (rs->n_forwards ? 2 + 2 * (unsigned int)rs->n_forwards : 0);
 }
 
-static int table_exists(void);
-
 /**
  * nft_ruleset_apply() - install or replace the table in one atomic batch
  * @rs:		ruleset parameters
@@ -377,8 +376,12 @@ static int table_exists(void);
  * replaced in the same batch that builds the new one: create-if-missing,
  * delete, create.  Either way the kernel applies all of it or none of it, so
  * there is never a moment without NAT or with two copies, and no other table
- * is touched.  The plain create is preferred because a batch that deletes
- * objects costs an RCU grace period (about 15 ms) when its socket closes.
+ * is touched.  The plain create is tried first, without asking whether the
+ * table exists: `up` replaces a table only when its settings changed (it
+ * leaves one that matches its journal alone), so the usual answer is no and
+ * the question would cost a round trip every time; EEXIST then costs one
+ * refused batch.  It is preferred because a batch that deletes objects costs
+ * an RCU grace period (about 15 ms) when its socket closes.
  *
  * Return: 0 or a negative errno.
  */
@@ -395,7 +398,7 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 	size_t nchains = rs->n_forwards ? 4 : 2, nrules = 0;
 	struct nftnl_rule *rules[MAX_RULES];
 	struct nftnl_table *t = table_new();
-	bool replace = table_exists() != 0;
+	bool replace = false;
 	int err = -ENOMEM;
 
 	rules[nrules++] = rule_masquerade(rs);
@@ -431,8 +434,10 @@ int nft_ruleset_apply(const struct nft_ruleset *rs)
 		err = nft_batch_commit(&b);
 		if (err != -EEXIST || replace)
 			break;
-		replace = true;	/* someone created it since we looked */
+		replace = true;	/* it exists: replace it in one batch */
 	}
+	if (err && b.refused[0])
+		log_err("nf_tables refused %s: %s", b.refused, strerror(-err));
 out:
 	for (size_t i = 0; i < nrules; i++)
 		if (rules[i])
@@ -453,14 +458,6 @@ out:
 int nft_table_remove(void)
 {
 	return nft_table_delete(NFPROTO_IPV4, RN_NFT_TABLE);
-}
-
-/* Return: 1 if the table exists, 0 if not, or a negative errno. */
-static int table_exists(void)
-{
-	int err = nft_table_rules(NFPROTO_IPV4, RN_NFT_TABLE, NULL);
-
-	return err == -ENOENT ? 0 : err ? err : 1;
 }
 
 /**

@@ -9,6 +9,7 @@
 #include <linux/netfilter.h>
 #include <linux/netfilter/nf_tables.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -26,16 +27,44 @@ void nft_batch_begin(struct nft_batch *b)
 {
 	b->seq = (uint32_t)time(NULL);
 	b->full = 0;
+	b->last = NULL;
+	b->refused[0] = '\0';
 	b->mnl = mnl_nlmsg_batch_start(b->buf, sizeof(b->buf));
 	nftnl_batch_begin(mnl_nlmsg_batch_current(b->mnl), b->seq++);
 	mnl_nlmsg_batch_next(b->mnl);
+	b->first_seq = b->seq;
 }
 
-static struct nlmsghdr *batch_hdr(struct nft_batch *b, uint16_t type, uint16_t family,
-				  uint16_t flags)
+static const char *msg_verb(uint16_t type)
 {
-	return nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->mnl), type, family,
-				     flags | NLM_F_ACK, b->seq++);
+	switch (type) {
+	case NFT_MSG_DELTABLE:
+	case NFT_MSG_DELCHAIN:
+	case NFT_MSG_DELRULE:
+	case NFT_MSG_DELSET:
+		return "deleting";
+	default:
+		return "adding";
+	}
+}
+
+/*
+ * The header of the next object message, labelled for error reports.  No
+ * message asks for an ACK yet: the kernel reports a refused message whether
+ * asked or not, so only the last one does (nft_batch_commit()), and a batch
+ * costs one answer to read instead of one per message.
+ */
+static struct nlmsghdr *batch_hdr(struct nft_batch *b, uint16_t type, uint16_t family,
+				  uint16_t flags, const char *what, const char *name)
+{
+	uint32_t i = b->seq - b->first_seq;
+
+	if (i < NFT_BATCH_LABELS)
+		snprintf(b->labels[i], NFT_LABEL_LEN, "%s %s %s", msg_verb(type), what,
+			 name ? name : "?");
+	b->last = nftnl_nlmsg_build_hdr(mnl_nlmsg_batch_current(b->mnl), type, family, flags,
+					b->seq++);
+	return b->last;
 }
 
 static void batch_next(struct nft_batch *b)
@@ -55,7 +84,8 @@ void nft_batch_table(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 {
 	uint16_t family = (uint16_t)nftnl_table_get_u32(t, NFTNL_TABLE_FAMILY);
 
-	nftnl_table_nlmsg_build_payload(batch_hdr(b, type, family, flags), t);
+	nftnl_table_nlmsg_build_payload(batch_hdr(b, type, family, flags, "table",
+						  nftnl_table_get_str(t, NFTNL_TABLE_NAME)), t);
 	batch_next(b);
 }
 
@@ -70,7 +100,8 @@ void nft_batch_chain(struct nft_batch *b, uint16_t type, uint16_t flags, struct 
 {
 	uint16_t family = (uint16_t)nftnl_chain_get_u32(c, NFTNL_CHAIN_FAMILY);
 
-	nftnl_chain_nlmsg_build_payload(batch_hdr(b, type, family, flags), c);
+	nftnl_chain_nlmsg_build_payload(batch_hdr(b, type, family, flags, "chain",
+						  nftnl_chain_get_str(c, NFTNL_CHAIN_NAME)), c);
 	batch_next(b);
 }
 
@@ -85,7 +116,8 @@ void nft_batch_rule(struct nft_batch *b, uint16_t type, uint16_t flags, struct n
 {
 	uint16_t family = (uint16_t)nftnl_rule_get_u32(r, NFTNL_RULE_FAMILY);
 
-	nftnl_rule_nlmsg_build_payload(batch_hdr(b, type, family, flags), r);
+	nftnl_rule_nlmsg_build_payload(batch_hdr(b, type, family, flags, "a rule in chain",
+						 nftnl_rule_get_str(r, NFTNL_RULE_CHAIN)), r);
 	batch_next(b);
 }
 
@@ -100,7 +132,8 @@ void nft_batch_set(struct nft_batch *b, uint16_t type, uint16_t flags, struct nf
 {
 	uint16_t family = (uint16_t)nftnl_set_get_u32(s, NFTNL_SET_FAMILY);
 
-	nftnl_set_nlmsg_build_payload(batch_hdr(b, type, family, flags), s);
+	nftnl_set_nlmsg_build_payload(batch_hdr(b, type, family, flags, "set",
+						nftnl_set_get_str(s, NFTNL_SET_NAME)), s);
 	batch_next(b);
 }
 
@@ -143,13 +176,40 @@ void nft_close(void)
 	nft_nl = NULL;
 }
 
+/*
+ * The errors in one read: the first refusal is remembered with the label of
+ * the message it answers.  Return: 0, or the negative errno of the first one.
+ */
+static int batch_errors(struct nft_batch *b, const char *buf, size_t len)
+{
+	const struct nlmsghdr *nlh = (const struct nlmsghdr *)buf;
+	int n = (int)len;
+
+	for (; mnl_nlmsg_ok(nlh, n); nlh = mnl_nlmsg_next(nlh, &n)) {
+		const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+		uint32_t i;
+
+		if (nlh->nlmsg_type != NLMSG_ERROR ||
+		    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e)) || !e->error)
+			continue;
+		i = e->msg.nlmsg_seq - b->first_seq;
+		snprintf(b->refused, sizeof(b->refused), "%s",
+			 i < NFT_BATCH_LABELS && i < b->seq - b->first_seq ? b->labels[i] : "the batch");
+		return e->error;
+	}
+	return 0;
+}
+
 /**
  * nft_batch_commit() - send the transaction and collect the kernel's answers
  * @b:		batch
  *
- * The kernel applies the whole batch inside sendmsg() and queues one ACK or
- * error per message before it returns, so reading until the socket is empty
- * collects every answer.  If any message fails, nothing of the batch is applied.
+ * The kernel applies the whole batch inside sendmsg() and queues its answers
+ * before it returns, so reading until the socket is empty collects them all:
+ * an error for each refused message, and the ACK the last message asks for.
+ * If any message fails, nothing of the batch is applied, and @b->refused names
+ * the first message refused (the caller decides whether that is worth a word:
+ * deleting a table that is gone is not).
  *
  * Return: 0, or the negative errno of the first message that failed.
  */
@@ -160,6 +220,8 @@ int nft_batch_commit(struct nft_batch *b)
 	int err = 0;
 	ssize_t n;
 
+	if (b->last)
+		b->last->nlmsg_flags |= NLM_F_ACK;
 	nftnl_batch_end(mnl_nlmsg_batch_current(b->mnl), b->seq++);
 	batch_next(b);
 	if (b->full)
@@ -181,8 +243,8 @@ int nft_batch_commit(struct nft_batch *b)
 			err = err ? err : -errno;
 			break;
 		}
-		if (mnl_cb_run(rbuf, (size_t)n, 0, mnl_socket_get_portid(nl), NULL, NULL) < 0 && !err)
-			err = -errno;
+		if (!err)
+			err = batch_errors(b, rbuf, (size_t)n);
 	}
 out:
 	mnl_nlmsg_batch_stop(b->mnl);

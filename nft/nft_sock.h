@@ -11,18 +11,29 @@ struct nftnl_chain;
 struct nftnl_rule;
 struct nftnl_set;
 
+/* Messages of a batch that a refusal can be reported against, by name. */
+#define NFT_BATCH_LABELS	64
+#define NFT_LABEL_LEN		64
+
 /**
  * struct nft_batch - one nf_tables transaction: all of it is applied, or none
  * @mnl:	libmnl batch over @buf
  * @buf:	message buffer
  * @seq:	next sequence number
+ * @first_seq:	sequence number of the first object message
  * @full:	a message did not fit; commit will fail
+ * @last:	the last object message queued, the only one that asks for an ACK
+ * @labels:	what each object message adds or deletes, by sequence from @first_seq
+ * @refused:	after a failed commit: the label of the first message the kernel refused
  */
 struct nft_batch {
 	struct mnl_nlmsg_batch *mnl;
 	char buf[65536];
-	uint32_t seq;
+	uint32_t seq, first_seq;
 	int full;
+	struct nlmsghdr *last;
+	char labels[NFT_BATCH_LABELS][NFT_LABEL_LEN];
+	char refused[NFT_LABEL_LEN];
 };
 
 void nft_batch_begin(struct nft_batch *b);
