@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* caps.h - capability handling for the root-run programs (capget, capset, the bounding set) */
+/* caps.h - capability handling for the root-run programs (libcap-ng) */
 #ifndef REDOX_NET_CAPS_H
 #define REDOX_NET_CAPS_H
 

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
@@ -74,18 +75,20 @@ static void keep_only_leaves_exactly_those(void **state)
 	assert_int_equal(in_child(keep_two_then_one), 0);
 }
 
+/* As uid 65534 (root's child changes to it first; the kernel then clears its sets). */
 static int without_privilege(void)
 {
 	static const int one[] = { CAP_NET_ADMIN };
 
+	if (geteuid() == 0 && (setgroups(0, NULL) || setresgid(65534, 65534, 65534) ||
+			       setresuid(65534, 65534, 65534)))
+		return 10;
 	return caps_have_net_admin() || caps_keep_only(one, 1) != -EPERM;
 }
 
 static void unprivileged_has_nothing(void **state)
 {
 	(void)state;
-	if (geteuid() == 0)
-		skip();
 	assert_int_equal(in_child(without_privilege), 0);
 }
 
