@@ -373,7 +373,12 @@ static int step_nft(struct up_ctx *ctx)
 	err = ACT(ctx, "nft", nft_ruleset_apply(&rs));
 	if (err && err != FAULT_ERR) {
 		log_err("cannot install nftables table %s: %s", RN_NFT_JOURNAL_OBJECT, strerror(-err));
-		log_hint("the kernel needs nf_tables with NAT and masquerade (nft_nat, nft_masq, nft_ct)");
+		if (err == -EPERM)	/* root with CAP_NET_ADMIN: the table has an owner */
+			log_hint("another process owns table %s %s ('flags owner' in 'nft list table %s %s'):"
+				 " stop it, then run up again", RN_NFT_FAMILY_NAME, RN_NFT_TABLE,
+				 RN_NFT_FAMILY_NAME, RN_NFT_TABLE);
+		else if (err == -ENOENT || err == -EOPNOTSUPP)
+			log_hint("the kernel needs nf_tables with NAT and masquerade (nft_nat, nft_masq, nft_ct)");
 	}
 	return err ? RN_EXIT_FAILURE : 0;
 }

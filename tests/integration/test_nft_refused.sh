@@ -21,6 +21,8 @@ before=$(state)
 
 check_status "up fails when nf_tables refuses its batch" 1 netsetup up --owner 65534
 check_output "it names the object the kernel refused" "nf_tables refused adding table redox_net: Operation not permitted"
+check_output "and says the table has an owner, with the command that shows it" "another process owns table ip redox_net .*nft list table ip redox_net"
+check "and blames no missing NAT module" bash -c '! grep -q masquerade <<<"$1"' _ "$LAST_OUTPUT"
 check "the namespace is exactly as before (TAP, address, forwarding undone)" test "$before" = "$(state)"
 check "no tap0 is left" sh -c "! ip netns exec $ns ip link show tap0 2>/dev/null"
 
