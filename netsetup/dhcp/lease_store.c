@@ -25,32 +25,25 @@
  * @journal:		the file the changes go to
  */
 struct lease_store {
-	uint32_t base, count;
+	uint32_t base, count, sweep_next;
 	struct lease *slots;
 	struct lease_index index;
 	struct lease_names names;
-	uint32_t sweep_next;
 	size_t compact_at;
 	struct lease_journal journal;
 };
 
-static uint32_t h(struct in_addr a)
-{
-	return ntohl(a.s_addr);
-}
-
 static struct lease *slot_of(const struct lease_store *s, struct in_addr ip)
 {
-	uint32_t off = h(ip) - s->base;
+	uint32_t off = ntohl(ip.s_addr) - s->base;
 
 	return off < s->count ? &s->slots[off] : NULL;
 }
 
 /*
  * claim_slot() - the slot of @ip, about to be written: record its address in it.
- * Slots are filled in only when first written, not when the store opens, so a
- * large subnet costs memory only for the addresses actually handed out (the
- * untouched part of the calloc()ed array is never faulted in).
+ * Slots are filled in only when first written, so a large subnet costs memory only
+ * for the addresses handed out (the rest of the calloc()ed array is never faulted in).
  */
 static struct lease *claim_slot(struct lease_store *s, struct in_addr ip)
 {
@@ -438,17 +431,16 @@ static const char *apply_record(void *ctx, const struct lease_record *r)
 	if (!l)
 		return "address outside the served subnet";
 	if (r->kind == LEASE_REC_BIND) {
-		l = assign(s, r->mac, r->ip, LEASE_BOUND, r->time);
-		if (!l)
-			return "address outside the served subnet";
+		assign(s, r->mac, r->ip, LEASE_BOUND, r->time);	/* @l, inside the subnet */
 		set_name(s, l, r->hostname, r->hostname_len);
-	} else if (r->kind == LEASE_REC_RELEASE) {
-		if (holds(l, r->mac))
-			l->state = LEASE_FREE;
-	} else {
-		l->state = LEASE_DECLINED;
-		l->expires = r->time;
+		return NULL;
 	}
+	if (r->kind == LEASE_REC_RELEASE && !holds(l, r->mac))
+		return NULL;
+	l->state = r->kind == LEASE_REC_RELEASE ? LEASE_FREE : LEASE_DECLINED;
+	if (r->kind == LEASE_REC_DECLINE)
+		l->expires = r->time;
+	set_name(s, l, NULL, 0);
 	return NULL;
 }
 
@@ -476,10 +468,9 @@ int lease_store_compact(struct lease_store *s, int64_t now)
  * @s:		store
  * @now:	wall clock, seconds
  *
- * A snapshot holds about one record per address (at most two), so this bounds
- * the file to a small multiple of that, while each ACK still costs one appended line.  After a
- * failure (a full disk) the next try waits for another COMPACT_MIN records,
- * so a disk that stays full does not cost a snapshot per batch.
+ * A snapshot holds about one record per address (at most two), so this bounds the file
+ * to a small multiple of that while each ACK costs one appended line.  After a failure (a
+ * full disk) the next try waits for COMPACT_MIN more records: no snapshot per batch.
  *
  * Return: 0, or -1 with errno set.
  */
@@ -513,10 +504,8 @@ unsigned int lease_store_skipped(const struct lease_store *s)
  * @expired:	called once for each binding over since it was last bound
  * @ctx:	passed to @expired
  *
- * The binding itself stays (the snapshot keeps it, and a returning client
- * gets its address back); only its host name goes, which nothing reads once
- * the lease is over (DNS answers for current leases only).  SWEEP_SLOTS slots
- * per call keep each call short: once a second goes through a /16 in 16 s.
+ * The binding stays (a returning client gets its address back); its name goes.
+ * SWEEP_SLOTS slots a call, once a second, go through a /16 in 16 s.
  *
  * Return: the number of expiries reported.
  */
@@ -526,9 +515,8 @@ size_t lease_store_sweep(struct lease_store *s, int64_t now,
 	size_t n = 0;
 
 	for (uint32_t k = 0; k < SWEEP_SLOTS && k < s->count; k++) {
-		struct lease *l = &s->slots[s->sweep_next];
+		struct lease *l = &s->slots[s->sweep_next++ % s->count];
 
-		s->sweep_next = s->sweep_next + 1 < s->count ? s->sweep_next + 1 : 0;
 		if (l->state != LEASE_BOUND || l->expires > now || (l->flags & LEASE_F_EXPIRY_SEEN))
 			continue;
 		l->flags |= LEASE_F_EXPIRY_SEEN;
@@ -566,7 +554,7 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -1;
-	s->base = h(base);
+	s->base = ntohl(base.s_addr);
 	s->count = count;
 	s->compact_at = COMPACT_MIN + count;
 	s->slots = calloc(count, sizeof(*s->slots));
