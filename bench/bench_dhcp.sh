@@ -8,8 +8,9 @@
 # with at most 2.5% drops, perfdhcp's average and minimum DORA latency at that rate, and
 # the server's peak RSS (VmHWM).  Every run starts the server afresh with empty leases.
 #
-# Last, private memory (RssAnon) and peak RSS (VmHWM) of our responder and dnsmasq side by side,
-# after MEM_LEASES (65,000) relayed DORA exchanges at MEM_RATE (1,000) per second on a /16.
+# Last, private memory (RssAnon) and peak RSS (VmHWM) of our responder and dnsmasq --leasefile-ro
+# side by side: under perfdhcp at MEM_RATE (1,000) DORA/s, and with MEM_LEASES (65,000) leases on
+# a /16; a ratio only where both ACKed as many leases (within 1%).
 #
 # usage: BUILD=build bench/bench_dhcp.sh   (as root; everything happens in rxn-* namespaces)
 #        PARTS="rate latency memory" (default all three) picks the parts to run
