@@ -75,6 +75,7 @@ struct outgoing {
  * @n_out:	exchanges in @out
  * @drops:	malformed datagrams logged and counted this second
  * @dns:	the DNS forwarder (netsetup/dns/), or NULL when it is off
+ * @swept:	second of the last lease_store_sweep()
  */
 struct loop {
 	const struct dhcp_config *cfg;
@@ -89,6 +90,7 @@ struct loop {
 	size_t n_out;
 	struct log_burst drops;
 	struct dns_forward *dns;
+	int64_t swept;
 };
 
 /**
@@ -454,6 +456,16 @@ static void flush(struct loop *lp, int64_t now)
 	lease_store_maybe_compact(lp->leases, now);
 }
 
+/* log_expired() - the one line for a binding that ran out (lease_store_sweep()) */
+static void log_expired(const struct lease *l, void *ctx)
+{
+	char mac[RN_MAC_STRLEN];
+
+	(void)ctx;
+	mac_format(l->mac, mac);
+	log_info("lease expired: %s %s", mac, inet_ntoa(l->ip));
+}
+
 /**
  * run() - serve until SIGTERM or SIGINT
  * @lp:		loop, set up
@@ -479,6 +491,10 @@ static void run(struct loop *lp)
 			refresh_ifaces(lp);
 		for (size_t i = 0; i < lp->cfg->n_ifaces; i++)
 			dhcp_flood_tick(&lp->flood[i], lp->cfg->ifaces[i], now);
+		if (lp->swept != now) {
+			lp->swept = now;
+			lease_store_sweep(lp->leases, now, log_expired, NULL);
+		}
 		if (pfd[1].revents) {
 			struct signalfd_siginfo si;
 

@@ -209,11 +209,13 @@ static void ack(const struct dhcp_server *srv, const struct dhcp_msg *req, struc
 	const struct lease *l = lease_store_by_ip(srv->leases, ip);
 	size_t host_len = req->hostname_len < LEASE_HOSTNAME_MAX ? req->hostname_len :
 				LEASE_HOSTNAME_MAX;
+	const uint8_t *held;
 
 	/* Only a change is logged at info: a renewal that moves the expiry alone is not one. */
 	if (!l || l->state != LEASE_BOUND || !lease_is_active(l, now) || memcmp(l->mac, req->chaddr, 6))
 		rep->change = "bound";
-	else if (l->hostname_len != host_len || memcmp(l->hostname, req->hostname, host_len))
+	else if (lease_store_hostname(srv->leases, l, &held) != host_len ||
+		 memcmp(held, req->hostname, host_len))
 		rep->change = "renewed";
 	lease_store_bind(srv->leases, req->chaddr, ip, now + srv->cfg->lease_time,
 			 req->hostname, req->hostname_len);

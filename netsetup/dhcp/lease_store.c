@@ -5,52 +5,45 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netsetup/dhcp/lease_index.h"
 #include "netsetup/dhcp/lease_journal.h"
+#include "netsetup/dhcp/lease_names.h"
 #include "netsetup/dhcp/lease_store.h"
 
 #define COMPACT_MIN	1024	/* journal records before compaction is worth it */
-#define INDEX_MIN	64	/* entries in the MAC index of an empty store */
+#define SWEEP_SLOTS	4096	/* slots one lease_store_sweep() call looks at */
 
 /**
  * struct lease_store - every address of the subnet, a MAC index, and the journal
  * @base:		first address of the subnet, host byte order
  * @count:		number of addresses (and of @slots)
  * @slots:		one lease per address, indexed by address - @base
- * @index:		open-addressing hash of MAC -> slot + 1 (0 is empty).  Entries
- *			are never deleted; lookups check the slot still holds the MAC,
- *			and the table is rebuilt from @slots when half full.
- * @index_cap:		size of @index, a power of two; it grows with the leases held,
- *			up to the first power of two of at least 4 * @count
- * @index_used:		non-empty entries in @index
+ * @index:		MAC -> slots, chained through the slots (lease_index.c)
+ * @names:		the clients' host names (lease_names.c)
+ * @sweep_next:		slot where the next lease_store_sweep() goes on
  * @compact_at:		journal records appended before the next compaction is tried
  * @journal:		the file the changes go to
  */
 struct lease_store {
-	uint32_t base, count;
+	uint32_t base, count, sweep_next;
 	struct lease *slots;
-	uint32_t *index;
-	size_t index_cap, index_used;
+	struct lease_index index;
+	struct lease_names names;
 	size_t compact_at;
 	struct lease_journal journal;
 };
 
-static uint32_t h(struct in_addr a)
-{
-	return ntohl(a.s_addr);
-}
-
 static struct lease *slot_of(const struct lease_store *s, struct in_addr ip)
 {
-	uint32_t off = h(ip) - s->base;
+	uint32_t off = ntohl(ip.s_addr) - s->base;
 
 	return off < s->count ? &s->slots[off] : NULL;
 }
 
 /*
  * claim_slot() - the slot of @ip, about to be written: record its address in it.
- * Slots are filled in only when first written, not when the store opens, so a
- * large subnet costs memory only for the addresses actually handed out (the
- * untouched part of the calloc()ed array is never faulted in).
+ * Slots are filled in only when first written, so a large subnet costs memory only
+ * for the addresses handed out (the rest of the calloc()ed array is never faulted in).
  */
 static struct lease *claim_slot(struct lease_store *s, struct in_addr ip)
 {
@@ -61,109 +54,10 @@ static struct lease *claim_slot(struct lease_store *s, struct in_addr ip)
 	return l;
 }
 
-/* mac_hash() - FNV-1a over the six bytes */
-static size_t mac_hash(const uint8_t mac[6])
-{
-	uint32_t x = 2166136261u;
-
-	for (int i = 0; i < 6; i++)
-		x = (x ^ mac[i]) * 16777619u;
-	return x;
-}
-
 /* holds() - Return: true if @l is offered to or bound by @mac */
 static bool holds(const struct lease *l, const uint8_t mac[6])
 {
 	return (l->state == LEASE_OFFERED || l->state == LEASE_BOUND) && !memcmp(l->mac, mac, 6);
-}
-
-/*
- * indexed() - Return: true if the MAC index must find @l: it is held, or its
- * MAC was once bound to it (a returning client gets that address back first)
- */
-static bool indexed(const struct lease *l)
-{
-	return l->state == LEASE_OFFERED || l->state == LEASE_BOUND || l->bound_until;
-}
-
-static void index_insert(struct lease_store *s, uint32_t slot)
-{
-	size_t i = mac_hash(s->slots[slot].mac) & (s->index_cap - 1);
-
-	for (size_t probes = 0; s->index[i]; probes++) {
-		/* Full only if growing failed; the lease stays in its slot, only
-		 * the lookup by MAC misses it, which never hands out an address twice. */
-		if (s->index[i] == slot + 1 || probes == s->index_cap)
-			return;
-		i = (i + 1) & (s->index_cap - 1);
-	}
-	s->index[i] = slot + 1;
-	s->index_used++;
-}
-
-/* index_max() - Return: the largest index the store ever needs: 4 * slots, a power of two */
-static size_t index_max(const struct lease_store *s)
-{
-	size_t cap = INDEX_MIN;
-
-	while (cap < 4 * (size_t)s->count)
-		cap *= 2;
-	return cap;
-}
-
-/*
- * index_rebuild() - move the entries of leases still held into a fresh table of @cap
- * Every lease held has an entry (assign() adds it), so the old table is all
- * that needs reading: the cost follows the table, never the size of the subnet.
- * If the new table cannot be had, the old one stays: its stale entries cost
- * probes, not correctness, since lookups check the slot itself.
- */
-static void index_rebuild(struct lease_store *s, size_t cap)
-{
-	uint32_t *old = s->index, *fresh;
-	size_t old_cap = s->index_cap;
-
-	if (cap < INDEX_MIN)
-		cap = INDEX_MIN;
-	fresh = calloc(cap, sizeof(*fresh));
-	if (!fresh)
-		return;
-	s->index = fresh;
-	s->index_cap = cap;
-	s->index_used = 0;
-	for (size_t i = 0; i < old_cap; i++) {
-		const struct lease *l = old[i] ? &s->slots[old[i] - 1] : NULL;
-
-		if (l && indexed(l))
-			index_insert(s, old[i] - 1);
-	}
-	free(old);
-}
-
-/**
- * index_add() - remember that @slot now belongs to its MAC
- * @s:		store
- * @slot:	index into @s->slots
- *
- * Stale entries pile up as addresses change hands; once half the table is
- * used it is rebuilt, which keeps probes short.  It starts small and doubles
- * whenever the leases held fill a quarter of it, so memory follows the leases,
- * not the size of the subnet.
- */
-static void index_add(struct lease_store *s, uint32_t slot)
-{
-	if (2 * (s->index_used + 1) > s->index_cap) {
-		size_t live = 0;
-
-		for (size_t i = 0; i < s->index_cap; i++) {
-			const struct lease *l = s->index[i] ? &s->slots[s->index[i] - 1] : NULL;
-
-			live += l && indexed(l);
-		}
-		index_rebuild(s, 4 * (live + 1) > s->index_cap && s->index_cap < index_max(s) ?
-				 2 * s->index_cap : s->index_cap);
-	}
-	index_insert(s, slot);
 }
 
 /**
@@ -173,14 +67,11 @@ static void index_add(struct lease_store *s, uint32_t slot)
  */
 const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_t mac[6])
 {
-	for (size_t i = mac_hash(mac) & (s->index_cap - 1); s->index[i];
-	     i = (i + 1) & (s->index_cap - 1)) {
-		const struct lease *l = &s->slots[s->index[i] - 1];
+	const struct lease *l = NULL;
 
-		if (holds(l, mac))
-			return l;
-	}
-	return NULL;
+	while ((l = lease_index_next(&s->index, s->slots, mac, l)) && !holds(l, mac))
+		;
+	return l;
 }
 
 /**
@@ -195,14 +86,12 @@ const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_
  */
 const struct lease *lease_store_last_by_mac(const struct lease_store *s, const uint8_t mac[6])
 {
-	for (size_t i = mac_hash(mac) & (s->index_cap - 1); s->index[i];
-	     i = (i + 1) & (s->index_cap - 1)) {
-		const struct lease *l = &s->slots[s->index[i] - 1];
+	const struct lease *l = NULL;
 
-		if (l->state == LEASE_FREE && l->bound_until && !memcmp(l->mac, mac, 6))
-			return l;
-	}
-	return NULL;
+	while ((l = lease_index_next(&s->index, s->slots, mac, l)) &&
+	       !(l->state == LEASE_FREE && l->bound_until))
+		;
+	return l;
 }
 
 /**
@@ -244,6 +133,25 @@ bool lease_in_quarantine(const struct lease *l, const uint8_t mac[6], int64_t no
 }
 
 /**
+ * lease_store_hostname() - Return: the length of @l's host name (option 12), 0 for none
+ * @s:		store
+ * @l:		one of its leases
+ * @name:	set to the name's bytes, raw and untrusted (never NULL)
+ */
+size_t lease_store_hostname(const struct lease_store *s, const struct lease *l,
+			    const uint8_t **name)
+{
+	return lease_names_get(&s->names, l->name, name);
+}
+
+/* set_name() - give @l a copy of @name, or none when @len is 0 */
+static void set_name(struct lease_store *s, struct lease *l, const uint8_t *name, size_t len)
+{
+	lease_names_drop(&s->names, l->name);
+	l->name = lease_names_put(&s->names, name, len);
+}
+
+/**
  * assign() - give @ip to @mac in memory, taking any other address from @mac
  * @s:		store
  * @mac:	client
@@ -264,19 +172,20 @@ static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct 
 	if (!l)
 		return NULL;
 	old = (struct lease *)lease_store_by_mac(s, mac);
-	if (old && old != l)
+	if (old && old != l) {
 		old->state = LEASE_FREE;	/* its @bound_until keeps it from others */
+		set_name(s, old, NULL, 0);
+	}
 	if (!holds(l, mac)) {
 		/* Only a slot out of quarantine changes hands (the server checks). */
 		if (memcmp(l->mac, mac, 6))
 			l->bound_until = 0;
-		memcpy(l->mac, mac, 6);
-		l->hostname_len = 0;
-		l->state = state;
-		index_add(s, (uint32_t)(l - s->slots));
+		lease_index_set_mac(&s->index, s->slots, (uint32_t)(l - s->slots), mac);
+		set_name(s, l, NULL, 0);
 	}
 	l->state = state;
 	l->expires = expires;
+	l->flags &= (uint8_t)~LEASE_F_EXPIRY_SEEN;
 	if (state == LEASE_BOUND)
 		l->bound_until = expires;
 	return l;
@@ -285,13 +194,12 @@ static struct lease *assign(struct lease_store *s, const uint8_t mac[6], struct 
 /* queue_bind() - queue a "bind" record of lease @l that ends at @until */
 static void queue_bind(struct lease_store *s, const struct lease *l, int64_t until)
 {
-	struct lease_record r = {
-		.kind = LEASE_REC_BIND, .ip = l->ip, .time = until,
-		.hostname_len = l->hostname_len,
-	};
+	struct lease_record r = { .kind = LEASE_REC_BIND, .ip = l->ip, .time = until };
+	const uint8_t *name;
 
+	r.hostname_len = (uint8_t)lease_names_get(&s->names, l->name, &name);
 	memcpy(r.mac, l->mac, 6);
-	memcpy(r.hostname, l->hostname, l->hostname_len);
+	memcpy(r.hostname, name, r.hostname_len);
 	lease_journal_queue(&s->journal, &r);
 }
 
@@ -339,11 +247,7 @@ void lease_store_bind(struct lease_store *s, const uint8_t mac[6], struct in_add
 
 	if (!l)
 		return;
-	if (hostname_len > LEASE_HOSTNAME_MAX)
-		hostname_len = LEASE_HOSTNAME_MAX;
-	if (hostname_len)
-		memcpy(l->hostname, hostname, hostname_len);
-	l->hostname_len = (uint8_t)hostname_len;
+	set_name(s, l, hostname, hostname_len);
 	queue_bind(s, l, l->expires);
 }
 
@@ -363,6 +267,7 @@ void lease_store_release(struct lease_store *s, struct in_addr ip)
 	if (!l || l->state != LEASE_BOUND)
 		return;
 	l->state = LEASE_FREE;
+	set_name(s, l, NULL, 0);
 	memcpy(r.mac, l->mac, 6);
 	lease_journal_queue(&s->journal, &r);
 }
@@ -382,6 +287,7 @@ void lease_store_decline(struct lease_store *s, struct in_addr ip, int64_t until
 		return;
 	l->state = LEASE_DECLINED;
 	l->expires = until;
+	set_name(s, l, NULL, 0);
 	lease_journal_queue(&s->journal, &r);
 }
 
@@ -525,18 +431,16 @@ static const char *apply_record(void *ctx, const struct lease_record *r)
 	if (!l)
 		return "address outside the served subnet";
 	if (r->kind == LEASE_REC_BIND) {
-		l = assign(s, r->mac, r->ip, LEASE_BOUND, r->time);
-		if (!l)
-			return "address outside the served subnet";
-		memcpy(l->hostname, r->hostname, r->hostname_len);
-		l->hostname_len = r->hostname_len;
-	} else if (r->kind == LEASE_REC_RELEASE) {
-		if (holds(l, r->mac))
-			l->state = LEASE_FREE;
-	} else {
-		l->state = LEASE_DECLINED;
-		l->expires = r->time;
+		assign(s, r->mac, r->ip, LEASE_BOUND, r->time);	/* @l, inside the subnet */
+		set_name(s, l, r->hostname, r->hostname_len);
+		return NULL;
 	}
+	if (r->kind == LEASE_REC_RELEASE && !holds(l, r->mac))
+		return NULL;
+	l->state = r->kind == LEASE_REC_RELEASE ? LEASE_FREE : LEASE_DECLINED;
+	if (r->kind == LEASE_REC_DECLINE)
+		l->expires = r->time;
+	set_name(s, l, NULL, 0);
 	return NULL;
 }
 
@@ -564,10 +468,9 @@ int lease_store_compact(struct lease_store *s, int64_t now)
  * @s:		store
  * @now:	wall clock, seconds
  *
- * A snapshot holds about one record per address (at most two), so this bounds
- * the file to a small multiple of that, while each ACK still costs one appended line.  After a
- * failure (a full disk) the next try waits for another COMPACT_MIN records,
- * so a disk that stays full does not cost a snapshot per batch.
+ * A snapshot holds about one record per address (at most two), so this bounds the file
+ * to a small multiple of that while each ACK costs one appended line.  After a failure (a
+ * full disk) the next try waits for COMPACT_MIN more records: no snapshot per batch.
  *
  * Return: 0, or -1 with errno set.
  */
@@ -592,6 +495,36 @@ int lease_store_maybe_compact(struct lease_store *s, int64_t now)
 unsigned int lease_store_skipped(const struct lease_store *s)
 {
 	return s->journal.skipped;
+}
+
+/**
+ * lease_store_sweep() - report bindings that ran out, going through a slice of the subnet
+ * @s:		store
+ * @now:	wall clock, seconds
+ * @expired:	called once for each binding over since it was last bound
+ * @ctx:	passed to @expired
+ *
+ * The binding stays (a returning client gets its address back); its name goes.
+ * SWEEP_SLOTS slots a call, once a second, go through a /16 in 16 s.
+ *
+ * Return: the number of expiries reported.
+ */
+size_t lease_store_sweep(struct lease_store *s, int64_t now,
+			 void (*expired)(const struct lease *l, void *ctx), void *ctx)
+{
+	size_t n = 0;
+
+	for (uint32_t k = 0; k < SWEEP_SLOTS && k < s->count; k++) {
+		struct lease *l = &s->slots[s->sweep_next++ % s->count];
+
+		if (l->state != LEASE_BOUND || l->expires > now || (l->flags & LEASE_F_EXPIRY_SEEN))
+			continue;
+		l->flags |= LEASE_F_EXPIRY_SEEN;
+		set_name(s, l, NULL, 0);
+		expired(l, ctx);
+		n++;
+	}
+	return n;
 }
 
 /**
@@ -621,13 +554,11 @@ int lease_store_open(struct lease_store **out, const char *dir, struct in_addr b
 	s = calloc(1, sizeof(*s));
 	if (!s)
 		return -1;
-	s->base = h(base);
+	s->base = ntohl(base.s_addr);
 	s->count = count;
 	s->compact_at = COMPACT_MIN + count;
-	s->index_cap = INDEX_MIN;
 	s->slots = calloc(count, sizeof(*s->slots));
-	s->index = calloc(s->index_cap, sizeof(*s->index));
-	if (!s->slots || !s->index ||
+	if (!s->slots || lease_index_init(&s->index) ||
 	    lease_journal_open(&s->journal, dir, apply_record, s) ||
 	    lease_store_compact(s, now)) {
 		err = errno;
@@ -661,7 +592,8 @@ void lease_store_close(struct lease_store *s)
 	if (!s)
 		return;
 	lease_journal_close(&s->journal);
-	free(s->index);
+	lease_index_free(&s->index);
+	lease_names_free(&s->names);
 	free(s->slots);
 	free(s);
 }

@@ -21,33 +21,40 @@ enum lease_state {
 	LEASE_DECLINED,		/* a client found it in use (DECLINE); unusable until @expires */
 };
 
+#define LEASE_F_INDEXED		0x01	/* on its MAC's chain in lease_index.c */
+#define LEASE_F_EXPIRY_SEEN	0x02	/* lease_store_sweep() reported its expiry */
+
 /**
- * struct lease - one address of the served subnet and who holds it
+ * struct lease - one address of the served subnet and who holds it (40 bytes)
  * @ip:			the address
+ * @name:		handle of the client's option 12 in lease_names.c, 0 for
+ *			none; read it with lease_store_hostname()
+ * @next:		the MAC index's link (lease_index.c): slot + 1 of the next
+ *			lease on the same chain, 0 for the last
  * @mac:		holder (or last holder, or the client that declined it)
  * @state:		enum lease_state
- * @hostname_len:	bytes in @hostname
  * @port:		which served interface (1-based) the address is charged to by
  *			dhcp_bounds.c, 0 for none; memory only
  * @stamp:		that charge's number, told apart from older charges of the slot
+ * @flags:		LEASE_F_*; memory only
  * @expires:		end of the lease, offer or decline hold (wall clock, seconds)
  * @bound_until:	end of the last lease ACKed to @mac for this address, kept
  *			after a RELEASE, an expiry or a move: until it is over (plus
  *			LEASE_QUARANTINE_GRACE) no other MAC may have the address,
  *			because the bridge port filter keeps @mac's (port, address)
  *			binding that long after the last ACK
- * @hostname:		the client's option 12, raw and untrusted
  */
 struct lease {
 	struct in_addr ip;
+	uint32_t name;
+	uint32_t next;
 	uint8_t mac[6];
 	uint8_t state;
-	uint8_t hostname_len;
 	uint8_t port;
 	uint16_t stamp;
+	uint8_t flags;
 	int64_t expires;
 	int64_t bound_until;
-	uint8_t hostname[LEASE_HOSTNAME_MAX];
 };
 
 struct lease_store;
@@ -62,6 +69,8 @@ const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_
 const struct lease *lease_store_last_by_mac(const struct lease_store *s, const uint8_t mac[6]);
 bool lease_is_active(const struct lease *l, int64_t now);
 bool lease_in_quarantine(const struct lease *l, const uint8_t mac[6], int64_t now);
+size_t lease_store_hostname(const struct lease_store *s, const struct lease *l,
+			    const uint8_t **name);
 
 void lease_store_offer(struct lease_store *s, const uint8_t mac[6], struct in_addr ip,
 		       int64_t expires);
@@ -78,5 +87,7 @@ int lease_store_commit(struct lease_store *s);
 int lease_store_compact(struct lease_store *s, int64_t now);
 int lease_store_maybe_compact(struct lease_store *s, int64_t now);
 unsigned int lease_store_skipped(const struct lease_store *s);
+size_t lease_store_sweep(struct lease_store *s, int64_t now,
+			 void (*expired)(const struct lease *l, void *ctx), void *ctx);
 
 #endif

@@ -6,15 +6,21 @@
 
 /**
  * named() - Return: true if @l is a current lease whose host name is a valid label
+ * @s:		lease store
  * @l:		lease slot, or NULL
  * @now:	wall clock, seconds
  *
  * Only a bound lease counts: an OFFER is not yet the guest's address.
  */
-static bool named(const struct lease *l, int64_t now)
+static bool named(const struct lease_store *s, const struct lease *l, int64_t now)
 {
-	return l && l->state == LEASE_BOUND && lease_is_active(l, now) &&
-	       dns_label_ok(l->hostname, l->hostname_len);
+	const uint8_t *name;
+	size_t len;
+
+	if (!l || l->state != LEASE_BOUND || !lease_is_active(l, now))
+		return false;
+	len = lease_store_hostname(s, l, &name);
+	return dns_label_ok(name, len);
 }
 
 /**
@@ -42,11 +48,12 @@ static const struct lease *find_name(const struct dhcp_config *cfg, const struct
 	dhcp_subnet_range(cfg, &base, &count);
 	for (uint32_t i = 0; i < count; i++) {
 		const struct lease *l;
+		const uint8_t *name;
 
 		ip.s_addr = htonl(ntohl(base.s_addr) + i);
 		l = lease_store_by_ip(s, ip);
-		if (named(l, now) && l->hostname_len == len &&
-		    dns_label_equal(l->hostname, label, len) && (!best || l->expires > best->expires))
+		if (named(s, l, now) && lease_store_hostname(s, l, &name) == len &&
+		    dns_label_equal(name, label, len) && (!best || l->expires > best->expires))
 			best = l;
 	}
 	return best;
@@ -100,11 +107,10 @@ size_t dns_names_answer(const struct dhcp_config *cfg, const struct lease_store 
 		a.type = q->qtype == DNS_TYPE_A ? DNS_TYPE_A : 0;
 		a.addr = l->ip;
 	} else if (q->qtype == DNS_TYPE_PTR) {
-		if (!dns_ptr_address(q, &ip) || !named(l = lease_store_by_ip(s, ip), now))
+		if (!dns_ptr_address(q, &ip) || !named(s, l = lease_store_by_ip(s, ip), now))
 			return 0;
 		a.type = DNS_TYPE_PTR;
-		a.host = l->hostname;
-		a.host_len = l->hostname_len;
+		a.host_len = lease_store_hostname(s, l, &a.host);
 	} else {
 		return 0;
 	}

@@ -190,6 +190,7 @@ static void append_and_reload(void **state)
 {
 	struct lease_store *s = open_store(*state);
 	const struct lease *l;
+	const uint8_t *name;
 
 	lease_store_bind(s, mac_a, ip("172.16.0.10"), NOW + 3600, (const uint8_t *)"redox", 5);
 	lease_store_bind(s, mac_b, ip("172.16.0.11"), NOW + 60, NULL, 0);
@@ -205,8 +206,8 @@ static void append_and_reload(void **state)
 	assert_int_equal(l->ip.s_addr, ip("172.16.0.10").s_addr);
 	assert_int_equal(l->state, LEASE_BOUND);
 	assert_int_equal(l->expires, NOW + 3600);
-	assert_int_equal(l->hostname_len, 5);
-	assert_memory_equal(l->hostname, "redox", 5);
+	assert_int_equal(lease_store_hostname(t, l, &name), 5);
+	assert_memory_equal(name, "redox", 5);
 	l = lease_store_by_ip(t, ip("172.16.0.11"));
 	assert_int_equal(l->state, LEASE_BOUND);	/* the offer was memory only */
 	assert_memory_equal(l->mac, mac_b, 6);
@@ -411,10 +412,11 @@ static void hostile_hostnames_escaped(void **state)
 	for (size_t i = 0; i < 5; i++) {
 		uint8_t m[6] = { 0x52, 0x54, 0, 0, 1, (uint8_t)i };
 		const struct lease *l = lease_store_by_mac(t, m);
+		const uint8_t *name;
 
 		assert_non_null(l);
-		assert_int_equal(l->hostname_len, strlen(names[i]));
-		assert_memory_equal(l->hostname, names[i], strlen(names[i]));
+		assert_int_equal(lease_store_hostname(t, l, &name), strlen(names[i]));
+		assert_memory_equal(name, names[i], strlen(names[i]));
 	}
 	assert_int_equal(lease_store_by_ip(t, ip("172.16.0.9"))->state, LEASE_FREE);
 	lease_store_close(t);
