@@ -282,7 +282,7 @@ in
         description = "redox-net DHCP responder socket (UDP port 67)";
         wantedBy = [ "sockets.target" ];
         listenDatagrams = [ "0.0.0.0:67" ];
-        socketConfig = { Broadcast = true; PassPacketInfo = true; };
+        socketConfig = { Broadcast = true; PassPacketInfo = true; ReceiveBuffer = "2M"; };
       };
     })
 

@@ -18,12 +18,12 @@
 #include "lib/escape.h"
 #include "lib/exitcodes.h"
 #include "lib/log.h"
-#include "netsetup/dhcp/dhcp_activation.h"
 #include "netsetup/dhcp/dhcp_flood.h"
 #include "netsetup/dhcp/dhcp_frame.h"
 #include "netsetup/dhcp/dhcp_loop.h"
 #include "netsetup/dhcp/dhcp_privs.h"
 #include "netsetup/dhcp/dhcp_server.h"
+#include "netsetup/dhcp/dhcp_socket.h"
 #include "netsetup/dns/dns_forward.h"
 
 #define BATCH		64	/* datagrams decided per group commit */
@@ -92,43 +92,6 @@ struct loop {
 	struct dns_forward *dns;
 	int64_t swept;
 };
-
-/**
- * open_socket() - the one socket the responder uses, bound to 0.0.0.0:67
- *
- * IP_PKTINFO tells which interface a request arrived on (clients have no
- * address yet, so nothing else does) and lets each reply leave by the same
- * interface, broadcasts included.  SO_REUSEADDR lets a restarted responder
- * bind while the old socket lingers.  A socket passed by a service manager
- * (dhcp_activation.c) is taken instead: it outlives a restart.
- *
- * Return: the socket, or -1 with the reason logged.
- */
-static int open_socket(void)
-{
-	struct sockaddr_in any = {
-		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
-		.sin_addr.s_addr = htonl(INADDR_ANY),
-	};
-	int one = 1, fd = dhcp_activated_socket();
-
-	if (fd != DHCP_NOT_ACTIVATED)
-		return fd;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
-	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&any, sizeof(any))) {
-		log_err("cannot listen on UDP port 67: %s", strerror(errno));
-		if (errno == EADDRINUSE)
-			log_hint("another DHCP server (dnsmasq?) is running; stop it or serve from it");
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	return fd;
-}
 
 /**
  * open_frame_socket() - the socket that sends a broadcast OFFER or ACK to one MAC
@@ -550,7 +513,7 @@ int dhcp_serve(const struct dhcp_config *cfg, int ready_fd)
 	lp->cfg = cfg;
 	lp->frame_sock = lp->sigfd = -1;
 	dhcp_subnet_range(cfg, &base, &count);
-	if ((lp->sock = open_socket()) < 0) {
+	if ((lp->sock = dhcp_open_socket()) < 0) {
 		rc = errno == EACCES ? RN_EXIT_PRIVILEGE : errno == EADDRINUSE ? RN_EXIT_CONFLICT : rc;
 		goto out;
 	}

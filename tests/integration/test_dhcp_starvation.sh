@@ -13,11 +13,19 @@ flood_out=$run/flood.out
 flood() { NS "$TOOLS/dhcp_flood" "$@" >"$flood_out" 2>&1; }
 # log_count REGEX: lines of the responder's log that match.
 log_count() { grep -cE -- "$1" "$run/dhcp.log"; }
-show() { [ "$_failed" -eq 0 ] || sed 's/^/#   /' "$seen" "$flood_out"; }
+# On a failure, also the namespace's UDP counters: a full receive queue shows as RcvbufErrors.
+show() {
+	[ "$_failed" -eq 0 ] && return
+	sed 's/^/#   /' "$seen" "$flood_out"
+	NS grep '^Udp:' /proc/net/snmp | sed 's/^/#   /'
+}
 
 # Bridge: 300 DISCOVERs from made-up MACs out of one VM's port, then a new VM on another port.
 # --verbose: every exchange is logged (debug), so the lines a flood leaves out are countable.
 check "up --bridge redoxbr0 --dhcp succeeds" netsetup up --bridge redoxbr0 --dhcp --verbose --lease-dir "$run/leases"
+# rb is the queue's limit as the kernel reports it: twice DHCP_RCVBUF (2 MiB), not the default 212,992.
+check "the responder's port 67 queue holds a burst (rb4194304 in ss -m)" \
+	sh -c "ip netns exec $ns ss -uamn 'sport = :67' | grep -q 'rb4194304'"
 check "a guest floods the bridge with 300 DISCOVERs from made-up MACs" flood rxf0 redoxbr0 300 plain
 check "it got an OFFER for every one (nobody is refused)" grep -q "offers 300 " "$flood_out"
 check "a new VM on the bridge gets its lease on its first DISCOVER" NS sh -c "'$TOOLS/dhcp_ports' redoxbr0 rxa0 rxb0 >'$seen' 2>&1"

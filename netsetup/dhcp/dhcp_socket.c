@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/* dhcp_activation.c - the DHCP responder's port 67 socket passed by a service manager (socket activation) */
+/* dhcp_socket.c - the DHCP responder's port 67 socket: bound here, or passed by a service manager */
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -10,8 +10,8 @@
 
 #include "lib/decimal.h"
 #include "lib/log.h"
-#include "netsetup/dhcp/dhcp_activation.h"
 #include "netsetup/dhcp/dhcp_msg.h"
+#include "netsetup/dhcp/dhcp_socket.h"
 
 #define LISTEN_FDS_START	3	/* sd_listen_fds(3): passed fds start here */
 #define PID_MAX_LINUX		4194304
@@ -129,4 +129,70 @@ int dhcp_activated_socket(void)
 		return -1;
 	log_info("using UDP port 67 from the service manager (socket activation)");
 	return LISTEN_FDS_START;
+}
+
+/**
+ * deepen_queue() - make @fd's receive queue hold a burst of requests
+ * @fd:		the port 67 socket
+ *
+ * 50 VMs booting at once, a responder restarted while they do, or one guest
+ * flooding DISCOVERs on a loaded host: with the default queue (about 90
+ * requests) the kernel dropped the rest, RcvbufErrors in /proc/net/snmp.
+ * SO_RCVBUFFORCE passes net.core.rmem_max and needs CAP_NET_ADMIN, which the
+ * responder still holds here; without it SO_RCVBUF gets what rmem_max allows.
+ * A service manager's socket may come with its own size (ReceiveBuffer=):
+ * a larger one is kept.
+ *
+ * Return: @fd.
+ */
+static int deepen_queue(int fd)
+{
+	int want = DHCP_RCVBUF, have = 0;
+	socklen_t len = sizeof(have);
+
+	if (!getsockopt(fd, SOL_SOCKET, SO_RCVBUF, &have, &len) && have >= 2 * want)
+		return fd;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &want, sizeof(want)) &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &want, sizeof(want)))
+		log_warn("cannot size the receive queue of UDP port 67: %s", strerror(errno));
+	return fd;
+}
+
+/**
+ * dhcp_open_socket() - the one socket the responder uses, bound to 0.0.0.0:67
+ *
+ * IP_PKTINFO tells which interface a request arrived on (clients have no
+ * address yet, so nothing else does) and lets each reply leave by the same
+ * interface, broadcasts included.  SO_REUSEADDR lets a restarted responder
+ * bind while the old socket lingers.  A socket passed by a service manager
+ * is taken instead: it outlives a restart.  Either way its receive queue is
+ * made deep enough for a burst (DHCP_RCVBUF): a DISCOVER dropped there is
+ * a Redox guest without a network, since it never asks twice.
+ *
+ * Return: the socket, or -1 with the reason logged.
+ */
+int dhcp_open_socket(void)
+{
+	struct sockaddr_in any = {
+		.sin_family = AF_INET, .sin_port = htons(DHCP_SERVER_PORT),
+		.sin_addr.s_addr = htonl(INADDR_ANY),
+	};
+	int one = 1, fd = dhcp_activated_socket();
+
+	if (fd != DHCP_NOT_ACTIVATED)
+		return fd < 0 ? fd : deepen_queue(fd);
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &one, sizeof(one)) ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &one, sizeof(one)) ||
+	    bind(fd, (struct sockaddr *)&any, sizeof(any))) {
+		log_err("cannot listen on UDP port 67: %s", strerror(errno));
+		if (errno == EADDRINUSE)
+			log_hint("another DHCP server (dnsmasq?) is running; stop it or serve from it");
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	return deepen_queue(fd);
 }
