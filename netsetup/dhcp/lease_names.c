@@ -4,8 +4,12 @@
 #include <string.h>
 
 #include "netsetup/dhcp/lease_names.h"
+#include "netsetup/dns/dns_local.h"
 
-#define CELL	(1 + LEASE_NAME_MAX)	/* a length byte, then the name */
+/* A length byte, the name, then two uint32_t: the owner and the chain's next cell. */
+#define CELL		(1 + LEASE_NAME_MAX + 8)
+#define CELL_OWNER	(1 + LEASE_NAME_MAX)
+#define CELL_NEXT	(CELL_OWNER + 4)
 
 /*
  * Most clients send no host name, or a short one, yet a name held in every
@@ -13,6 +17,9 @@
  * name costs one cell while its lease lasts, and nothing for a client without
  * one.  Cells never move, so a handle (cell + 1) stays valid until dropped;
  * the cap (one cell per address of a /16) bounds what a client flood can take.
+ * The DNS forwarder asks for names (dns_names.c), once per query a guest may
+ * send: walking a /16's 65,536 slots for each was a way for one guest to
+ * keep the responder busy, so names are chained by hash as well.
  */
 
 static uint8_t *cell(const struct lease_names *n, uint32_t handle)
@@ -22,17 +29,41 @@ static uint8_t *cell(const struct lease_names *n, uint32_t handle)
 	return n->chunk[i / LEASE_NAMES_CHUNK] + (size_t)(i % LEASE_NAMES_CHUNK) * CELL;
 }
 
+static uint32_t get32(const uint8_t *c, size_t at)
+{
+	uint32_t v;
+
+	memcpy(&v, c + at, sizeof(v));
+	return v;
+}
+
+static void set32(uint8_t *c, size_t at, uint32_t v)
+{
+	memcpy(c + at, &v, sizeof(v));
+}
+
+/* hash() - Return: @name's chain, ASCII case folded as DNS compares names (FNV-1a) */
+static uint32_t hash(const uint8_t *name, size_t len)
+{
+	uint32_t h = 2166136261u;
+
+	for (size_t i = 0; i < len; i++)
+		h = (h ^ (uint32_t)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20 : name[i])) * 16777619u;
+	return h % LEASE_NAMES_BUCKETS;
+}
+
 /**
  * lease_names_put() - store a copy of @name
  * @n:		store
  * @name:	bytes, raw and untrusted
  * @len:	their number, cut to LEASE_NAME_MAX
+ * @owner:	what lease_names_find() gives back for it (the lease's slot)
  *
  * Return: its handle, or 0 when @len is 0 or no cell can be had (the cap is
  * reached or memory is short): the lease then has no name, which only keeps
  * the DNS forwarder from answering for it.
  */
-uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len)
+uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len, uint32_t owner)
 {
 	uint32_t handle = n->free;
 	uint8_t *c;
@@ -40,7 +71,7 @@ uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len)
 	if (!len)
 		return 0;
 	if (handle) {
-		memcpy(&n->free, cell(n, handle) + 1, sizeof(n->free));
+		n->free = get32(cell(n, handle), CELL_NEXT);
 	} else {
 		if (n->used == (uint32_t)LEASE_NAMES_CHUNK * LEASE_NAMES_CHUNKS)
 			return 0;
@@ -52,7 +83,36 @@ uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len)
 	c = cell(n, handle);
 	c[0] = (uint8_t)(len > LEASE_NAME_MAX ? LEASE_NAME_MAX : len);
 	memcpy(c + 1, name, c[0]);
+	set32(c, CELL_OWNER, owner);
+	set32(c, CELL_NEXT, n->bucket[hash(c + 1, c[0])]);
+	n->bucket[hash(c + 1, c[0])] = handle;
 	return handle;
+}
+
+/**
+ * lease_names_find() - the next cell holding @name, ASCII case ignored
+ * @n:		store
+ * @name:	what to look for
+ * @len:	its length
+ * @after:	0 to start, or the handle this call returned last
+ * @owner:	set to the found cell's owner
+ *
+ * Return: the cell's handle, or 0 when no further one holds @name.
+ */
+uint32_t lease_names_find(const struct lease_names *n, const uint8_t *name, size_t len,
+			  uint32_t after, uint32_t *owner)
+{
+	uint32_t h = after ? get32(cell(n, after), CELL_NEXT) : n->bucket[hash(name, len)];
+
+	for (; h; h = get32(cell(n, h), CELL_NEXT)) {
+		const uint8_t *c = cell(n, h);
+
+		if (c[0] == len && dns_label_equal(c + 1, name, len)) {
+			*owner = get32(c, CELL_OWNER);
+			return h;
+		}
+	}
+	return 0;
 }
 
 /**
@@ -83,11 +143,21 @@ void lease_names_drop(struct lease_names *n, uint32_t handle)
 {
 	uint8_t *c;
 
+	uint32_t b, prev = 0, h;
+
 	if (!handle)
 		return;
 	c = cell(n, handle);
+	/* Unlink it from its chain: chains are short (the names over the buckets). */
+	b = hash(c + 1, c[0]);
+	for (h = n->bucket[b]; h && h != handle; h = get32(cell(n, h), CELL_NEXT))
+		prev = h;
+	if (h && prev)
+		set32(cell(n, prev), CELL_NEXT, get32(c, CELL_NEXT));
+	else if (h)
+		n->bucket[b] = get32(c, CELL_NEXT);
 	c[0] = 0;
-	memcpy(c + 1, &n->free, sizeof(n->free));
+	set32(c, CELL_NEXT, n->free);
 	n->free = handle;
 }
 

@@ -148,7 +148,28 @@ size_t lease_store_hostname(const struct lease_store *s, const struct lease *l,
 static void set_name(struct lease_store *s, struct lease *l, const uint8_t *name, size_t len)
 {
 	lease_names_drop(&s->names, l->name);
-	l->name = lease_names_put(&s->names, name, len);
+	l->name = lease_names_put(&s->names, name, len, (uint32_t)(l - s->slots));
+}
+
+/**
+ * lease_store_named() - the next lease whose host name is @name, ASCII case ignored
+ * @s:		store
+ * @name:	a host name
+ * @len:	its length
+ * @after:	NULL to start, or the lease this call returned last
+ *
+ * Only leases holding a name are visited (a hash chain), whatever the subnet's
+ * size.  The caller decides whether the lease is current.
+ *
+ * Return: the lease, or NULL when no further one has that name.
+ */
+const struct lease *lease_store_named(const struct lease_store *s, const uint8_t *name, size_t len,
+				      const struct lease *after)
+{
+	uint32_t owner = 0;
+
+	return lease_names_find(&s->names, name, len, after ? after->name : 0, &owner) &&
+	       owner < s->count ? &s->slots[owner] : NULL;
 }
 
 /**

@@ -69,6 +69,8 @@ const struct lease *lease_store_by_mac(const struct lease_store *s, const uint8_
 const struct lease *lease_store_last_by_mac(const struct lease_store *s, const uint8_t mac[6]);
 bool lease_is_active(const struct lease *l, int64_t now);
 bool lease_in_quarantine(const struct lease *l, const uint8_t mac[6], int64_t now);
+const struct lease *lease_store_named(const struct lease_store *s, const uint8_t *name, size_t len,
+				      const struct lease *after);
 size_t lease_store_hostname(const struct lease_store *s, const struct lease *l,
 			    const uint8_t **name);
 

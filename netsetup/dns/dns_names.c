@@ -25,37 +25,26 @@ static bool named(const struct lease_store *s, const struct lease *l, int64_t no
 
 /**
  * find_name() - the current lease carrying host name @label
- * @cfg:	configuration, for the subnet
  * @s:		lease store
  * @label:	host name, one label
  * @len:	its length
  * @now:	wall clock, seconds
  *
- * Goes through lease_store_by_ip() over the subnet (at most 65,536 slots at
- * the smallest prefix, /16), so the store keeps no second index to maintain.
- * When two guests claim the same name, the lease renewed last (it ends
- * last) wins, as the newest claim does with dnsmasq.
+ * Visits only the leases with that name (lease_store_named()), so a guest's
+ * query costs the same on a /16 as on a /24.  When two guests claim the same
+ * name, the lease renewed last (it ends last) wins, as the newest claim does
+ * with dnsmasq.
  *
  * Return: the lease, or NULL.
  */
-static const struct lease *find_name(const struct dhcp_config *cfg, const struct lease_store *s,
-				     const uint8_t *label, size_t len, int64_t now)
+static const struct lease *find_name(const struct lease_store *s, const uint8_t *label, size_t len,
+				     int64_t now)
 {
-	const struct lease *best = NULL;
-	struct in_addr base, ip;
-	uint32_t count;
+	const struct lease *best = NULL, *l = NULL;
 
-	dhcp_subnet_range(cfg, &base, &count);
-	for (uint32_t i = 0; i < count; i++) {
-		const struct lease *l;
-		const uint8_t *name;
-
-		ip.s_addr = htonl(ntohl(base.s_addr) + i);
-		l = lease_store_by_ip(s, ip);
-		if (named(s, l, now) && lease_store_hostname(s, l, &name) == len &&
-		    dns_label_equal(name, label, len) && (!best || l->expires > best->expires))
+	while ((l = lease_store_named(s, label, len, l)))
+		if (named(s, l, now) && (!best || l->expires > best->expires))
 			best = l;
-	}
 	return best;
 }
 
@@ -102,7 +91,7 @@ size_t dns_names_answer(const struct dhcp_config *cfg, const struct lease_store 
 		return 0;
 	if (q->qtype == DNS_TYPE_A || q->qtype == DNS_TYPE_AAAA) {
 		if (!(len = dns_local_label(q, cfg->domain, &label)) ||
-		    !(l = find_name(cfg, s, label, len, now)))
+		    !(l = find_name(s, label, len, now)))
 			return 0;
 		a.type = q->qtype == DNS_TYPE_A ? DNS_TYPE_A : 0;
 		a.addr = l->ip;

@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
@@ -99,24 +100,24 @@ static void names_reused_and_capped(void **state)
 
 	(void)state;
 	memset(long_name, 'x', sizeof(long_name));
-	assert_int_equal(lease_names_put(&n, long_name, 0), 0);
+	assert_int_equal(lease_names_put(&n, long_name, 0, 0), 0);
 	assert_int_equal(lease_names_get(&n, 0, &name), 0);
 	assert_non_null(name);
-	h = lease_names_put(&n, (const uint8_t *)"redox", 5);
+	h = lease_names_put(&n, (const uint8_t *)"redox", 5, 1);
 	assert_int_not_equal(h, 0);
 	assert_int_equal(lease_names_get(&n, h, &name), 5);
 	assert_memory_equal(name, "redox", 5);
-	h2 = lease_names_put(&n, long_name, sizeof(long_name));
+	h2 = lease_names_put(&n, long_name, sizeof(long_name), 2);
 	assert_int_equal(lease_names_get(&n, h2, &name), LEASE_NAME_MAX);
 	lease_names_drop(&n, h);
-	assert_int_equal(lease_names_put(&n, (const uint8_t *)"vm2", 3), h);	/* the cell is reused */
+	assert_int_equal(lease_names_put(&n, (const uint8_t *)"vm2", 3, 3), h);	/* the cell is reused */
 	assert_int_equal(lease_names_get(&n, h2, &name), LEASE_NAME_MAX);
 	/* Fill the store: the cap holds, and a drop makes room again. */
-	while (lease_names_put(&n, (const uint8_t *)"a", 1))
+	while (lease_names_put(&n, (const uint8_t *)"a", 1, 4))
 		;
 	assert_int_equal(n.used, LEASE_NAMES_CHUNK * LEASE_NAMES_CHUNKS);
 	lease_names_drop(&n, h2);
-	assert_int_equal(lease_names_put(&n, (const uint8_t *)"b", 1), h2);
+	assert_int_equal(lease_names_put(&n, (const uint8_t *)"b", 1, 5), h2);
 	lease_names_free(&n);
 }
 
@@ -156,6 +157,56 @@ static void expiry_swept_once(void **state)
 	lease_store_close(s);
 }
 
+/* found_named() - Return: how many leases lease_store_named() gives for @name */
+static int found_named(const struct lease_store *s, const char *name)
+{
+	const struct lease *l = NULL;
+	int n = 0;
+
+	while ((l = lease_store_named(s, (const uint8_t *)name, strlen(name), l)))
+		n++;
+	return n;
+}
+
+/*
+ * Names are found through their hash chain, ASCII case ignored, and leave it
+ * with their lease: 6,000 names over 4,096 chains, half of them released.
+ */
+static void names_found_by_chain(void **state)
+{
+	const int64_t now = 1700000000;
+	struct lease_store *s;
+	char name[16];
+	uint8_t mac[6];
+
+	(void)state;
+	assert_int_equal(lease_store_open(&s, NULL, (struct in_addr){ htonl(0x0a000000) }, 65536, now), 0);
+	for (int i = 0; i < 6000; i++) {
+		mac_of(i, mac);
+		snprintf(name, sizeof(name), "vm%d", i);
+		lease_store_bind(s, mac, (struct in_addr){ htonl(0x0a000100 + (uint32_t)i) }, now + 60,
+				 (const uint8_t *)name, strlen(name));
+	}
+	assert_int_equal(found_named(s, "vm17"), 1);
+	assert_int_equal(found_named(s, "VM17"), 1);
+	assert_ptr_equal(lease_store_named(s, (const uint8_t *)"Vm17", 4, NULL),
+			 lease_store_by_ip(s, (struct in_addr){ htonl(0x0a000100 + 17) }));
+	assert_int_equal(found_named(s, "vm6000"), 0);
+	for (int i = 0; i < 6000; i += 2)
+		lease_store_release(s, (struct in_addr){ htonl(0x0a000100 + (uint32_t)i) });
+	for (int i = 0; i < 6000; i++) {
+		snprintf(name, sizeof(name), "vm%d", i);
+		assert_int_equal(found_named(s, name), i % 2);
+	}
+	/* Two leases with one name are both found; a new name replaces the old one. */
+	mac_of(1, mac);
+	lease_store_bind(s, mac, (struct in_addr){ htonl(0x0a000101) }, now + 120,
+			 (const uint8_t *)"VM3", 3);
+	assert_int_equal(found_named(s, "vm3"), 2);
+	assert_int_equal(found_named(s, "vm1"), 0);
+	lease_store_close(s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +214,7 @@ int main(void)
 		cmocka_unit_test(slot_moves_to_its_new_mac),
 		cmocka_unit_test(names_reused_and_capped),
 		cmocka_unit_test(expiry_swept_once),
+		cmocka_unit_test(names_found_by_chain),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
