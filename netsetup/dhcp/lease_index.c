@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netsetup/dhcp/lease_hash.h"
 #include "netsetup/dhcp/lease_index.h"
 
 #define INDEX_MIN	64	/* chains of an empty index */
@@ -15,14 +16,10 @@
  * subnet, and nothing goes stale: a slot changing hands moves chains at once.
  */
 
-/* mac_hash() - FNV-1a over the six bytes */
+/* mac_hash() - Return: @mac's chain number before masking (keyed, lease_hash.c) */
 static uint32_t mac_hash(const uint8_t mac[6])
 {
-	uint32_t x = 2166136261u;
-
-	for (int i = 0; i < 6; i++)
-		x = (x ^ mac[i]) * 16777619u;
-	return x;
+	return lease_hash(mac, 6, false);
 }
 
 static void link_in(uint32_t *head, uint32_t mask, struct lease *slots, uint32_t slot)

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "netsetup/dhcp/lease_hash.h"
 #include "netsetup/dhcp/lease_names.h"
 #include "netsetup/dns/dns_local.h"
 
@@ -42,14 +43,10 @@ static void set32(uint8_t *c, size_t at, uint32_t v)
 	memcpy(c + at, &v, sizeof(v));
 }
 
-/* hash() - Return: @name's chain, ASCII case folded as DNS compares names (FNV-1a) */
+/* hash() - Return: @name's chain, ASCII case folded as DNS compares names (keyed, lease_hash.c) */
 static uint32_t hash(const uint8_t *name, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint32_t)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] | 0x20 : name[i])) * 16777619u;
-	return h % LEASE_NAMES_BUCKETS;
+	return lease_hash(name, len, true) % LEASE_NAMES_BUCKETS;
 }
 
 /**

@@ -8,8 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <cmocka.h>
 
+#include "netsetup/dhcp/lease_hash.h"
 #include "netsetup/dhcp/lease_index.h"
 #include "netsetup/dhcp/lease_names.h"
 
@@ -207,7 +209,38 @@ static void names_found_by_chain(void **state)
 	lease_store_close(s);
 }
 
-int main(void)
+/* hash_in_new_process() - Return: lease_hash() of "redox" in a new process, with its own key */
+static uint32_t hash_in_new_process(void)
+{
+	char self[4096] = "", cmd[4200];
+	unsigned int h = 0;
+	FILE *p;
+
+	assert_true(readlink("/proc/self/exe", self, sizeof(self) - 1) > 0);
+	snprintf(cmd, sizeof(cmd), "'%s' --hash", self);
+	p = popen(cmd, "r");
+
+	assert_non_null(p);
+	assert_int_equal(fscanf(p, "%u", &h), 1);
+	assert_int_equal(pclose(p), 0);
+	return h;
+}
+
+/*
+ * The chains' hash is keyed per process: guests cannot compute which MACs or
+ * names share a chain.  (Two processes drawing the same 32-bit key: 2^-32.)
+ */
+static void hash_keyed_per_process(void **state)
+{
+	(void)state;
+	assert_int_not_equal(hash_in_new_process(), hash_in_new_process());
+	assert_int_equal(lease_hash((const uint8_t *)"Redox-VM", 8, true),
+			 lease_hash((const uint8_t *)"redox-vm", 8, true));
+	assert_int_not_equal(lease_hash((const uint8_t *)"Redox-VM", 8, false),
+			     lease_hash((const uint8_t *)"redox-vm", 8, false));
+}
+
+int main(int argc, char *argv[])
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(every_slot_found_after_growth),
@@ -215,7 +248,12 @@ int main(void)
 		cmocka_unit_test(names_reused_and_capped),
 		cmocka_unit_test(expiry_swept_once),
 		cmocka_unit_test(names_found_by_chain),
+		cmocka_unit_test(hash_keyed_per_process),
 	};
 
+	if (argc == 2 && !strcmp(argv[1], "--hash")) {	/* for hash_keyed_per_process() */
+		printf("%u\n", lease_hash((const uint8_t *)"redox", 5, false));
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
