@@ -62,7 +62,7 @@ static uint32_t hash(const uint8_t *name, size_t len)
  */
 uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len, uint32_t owner)
 {
-	uint32_t handle = n->free;
+	uint32_t handle = n->free, b;
 	uint8_t *c;
 
 	if (!len)
@@ -81,8 +81,9 @@ uint32_t lease_names_put(struct lease_names *n, const uint8_t *name, size_t len,
 	c[0] = (uint8_t)(len > LEASE_NAME_MAX ? LEASE_NAME_MAX : len);
 	memcpy(c + 1, name, c[0]);
 	set32(c, CELL_OWNER, owner);
-	set32(c, CELL_NEXT, n->bucket[hash(c + 1, c[0])]);
-	n->bucket[hash(c + 1, c[0])] = handle;
+	b = hash(c + 1, c[0]);
+	set32(c, CELL_NEXT, n->bucket[b]);
+	n->bucket[b] = handle;
 	return handle;
 }
 
@@ -138,9 +139,8 @@ size_t lease_names_get(const struct lease_names *n, uint32_t handle, const uint8
  */
 void lease_names_drop(struct lease_names *n, uint32_t handle)
 {
-	uint8_t *c;
-
 	uint32_t b, prev = 0, h;
+	uint8_t *c;
 
 	if (!handle)
 		return;
