@@ -54,6 +54,7 @@ median() { jq -r ".results[$1].median * 1000" "$2"; }
 # CPU time (ms, mean over the runs) in user mode and in the kernel, the command's children included.
 cpu() { jq -r ".results[$1] | \"user \\(.user * 1000 * 100 | round / 100) sys \\(.system * 1000 * 100 | round / 100)\"" "$2"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+minus() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a - b }'; }
 run() { NS hyperfine -N --runs "$RUNS" --warmup 2 --style none --export-json "$@" >/dev/null 2>&1; }
 
 # up: each side tears its own state down before every timed run, then waits 50 ms so the
@@ -68,10 +69,9 @@ run "$work/up.json" \
 NS hyperfine -N --runs "$RUNS" --warmup 2 --style none --export-json "$work/floor.json" \
 	-n "process start" "$BIN/redox-netsetup --version" -n "/bin/true" "$(type -P true)" \
 	-n "up_floor start" "$FLOOR start" >/dev/null 2>&1
-NS sh "$work/shell-down.sh" >/dev/null 2>&1 || true
 o=$(median 0 "$work/up.json"); s=$(median 1 "$work/up.json"); f=$(median 2 "$work/up.json")
 v=$(median 0 "$work/floor.json"); t=$(median 1 "$work/floor.json"); fs=$(median 2 "$work/floor.json")
-k=$(awk -v a="$f" -v b="$fs" 'BEGIN { printf "%.2f", a - b }')
+k=$(minus "$f" "$fs")
 best=$(awk -v a="$v" -v b="$k" 'BEGIN { printf "%.2f", a + b }')
 
 # down: against a minimal program that only deletes the TAP (the kernel's grace period dominates).
@@ -93,7 +93,7 @@ printf '       kernel work alone (bench/up_floor: the same objects through the s
 printf '       program doing up'"'"'s work beats start + kernel = %.2f ms: %sx the start, %sx faster than the shell\n' \
 	"$best" "$(ratio "$best" "$v")" "$(ratio "$s" "$best")"
 printf '       up'"'"'s own work (journal, capability drop, checks) %.2f ms: up is %sx that floor\n' \
-	"$(awk -v a="$o" -v b="$best" 'BEGIN { printf "%.2f", a - b }')" "$(ratio "$o" "$best")"
+	"$(minus "$o" "$best")" "$(ratio "$o" "$best")"
 printf '       CPU ms: up %s; shell %s; --version %s; /bin/true %s\n' \
 	"$(cpu 0 "$work/up.json")" "$(cpu 1 "$work/up.json")" "$(cpu 0 "$work/floor.json")" "$(cpu 1 "$work/floor.json")"
 printf 'down:  redox-netsetup %.2f ms (%s syscalls), minimal delete %.2f ms (median of %d): %sx the minimal (target <= 1.3x)\n' \
